@@ -1,0 +1,90 @@
+using System.Buffers.Binary;
+using System.IO.Hashing;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace ApiKeys;
+
+/// <summary>
+/// The token a developer is shown once: <c>qlk_&lt;key id&gt;_&lt;secret&gt;&lt;crc&gt;</c>.
+/// The prefix lets secret scanners find leaked keys; the key id routes validation straight to the key's grain;
+/// the secret is 256 bits from a CSPRNG; the CRC32 lets the front end drop typos and random strings without a grain call.
+/// </summary>
+public static class ApiKeyToken
+{
+    public const string Prefix = "qlk_";
+    public const int KeyIdLength = 24;
+    const int SecretBytes = 32;
+    const int SecretLength = SecretBytes * 2;
+    const int ChecksumLength = 8;
+    public const int Length = 4 + KeyIdLength + 1 + SecretLength + ChecksumLength;
+
+    /// <summary>A new key id: 96 random bits as 24 lowercase hex digits, the shape of Qlik's ids.</summary>
+    public static string NewKeyId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(KeyIdLength / 2));
+
+    /// <summary>A new token for <paramref name="keyId"/> and the hash of its secret, the only part that is stored.</summary>
+    public static (string Token, byte[] SecretHash) Issue(string keyId)
+    {
+        if (!IsKeyId(keyId))
+        {
+            throw new ArgumentException("Not a key id.", nameof(keyId));
+        }
+        var secret = RandomNumberGenerator.GetBytes(SecretBytes);
+        var body = $"{Prefix}{keyId}_{Convert.ToHexStringLower(secret)}";
+        var token = body + Checksum(body);
+        return (token, HashSecret(token.AsSpan(Prefix.Length + KeyIdLength + 1, SecretLength)));
+    }
+
+    /// <summary>Reads a presented token without any I/O; false for anything malformed or failing the checksum.</summary>
+    public static bool TryParse(ReadOnlySpan<char> token, out string keyId, out byte[] secretHash)
+    {
+        keyId = "";
+        secretHash = [];
+        if (token.Length != Length || !token.StartsWith(Prefix, StringComparison.Ordinal) || token[Prefix.Length + KeyIdLength] != '_')
+        {
+            return false;
+        }
+        var id = token.Slice(Prefix.Length, KeyIdLength);
+        var secret = token.Slice(Prefix.Length + KeyIdLength + 1, SecretLength);
+        var body = token[..^ChecksumLength];
+        if (!IsLowerHex(id) || !IsLowerHex(secret) || !token[^ChecksumLength..].SequenceEqual(Checksum(body)))
+        {
+            return false;
+        }
+        keyId = id.ToString();
+        secretHash = HashSecret(secret);
+        return true;
+    }
+
+    /// <summary>True for a well-formed key id; lets callers refuse other ids before touching a grain.</summary>
+    public static bool IsKeyId(ReadOnlySpan<char> id) => id.Length == KeyIdLength && IsLowerHex(id);
+
+    // SHA-256 of a 256-bit random secret cannot be reversed or brute-forced offline, so no pepper or slow hash is needed.
+    static byte[] HashSecret(ReadOnlySpan<char> secret)
+    {
+        Span<byte> ascii = stackalloc byte[SecretLength];
+        Encoding.ASCII.GetBytes(secret, ascii);
+        return SHA256.HashData(ascii);
+    }
+
+    static string Checksum(ReadOnlySpan<char> body)
+    {
+        Span<byte> ascii = stackalloc byte[body.Length];
+        Encoding.ASCII.GetBytes(body, ascii);
+        Span<byte> crc = stackalloc byte[4];
+        BinaryPrimitives.WriteUInt32BigEndian(crc, Crc32.HashToUInt32(ascii));
+        return Convert.ToHexStringLower(crc);
+    }
+
+    static bool IsLowerHex(ReadOnlySpan<char> text)
+    {
+        foreach (var c in text)
+        {
+            if (!char.IsAsciiHexDigitLower(c) && !char.IsAsciiDigit(c))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,132 @@
+using Orleans.Concurrency;
+
+namespace ApiKeys;
+
+/// <summary>A tenant: its settings (the policy generation checks) and its member directory. Key: tenant id.</summary>
+[Alias("ApiKeys.ITenantGrain")]
+public interface ITenantGrain : IGrainWithStringKey
+{
+    /// <summary>Operator only: creates the tenant with default settings and names its first TenantAdmin.</summary>
+    /// <exception cref="ApiKeysException"><see cref="ProblemCode.TenantExists"/>.</exception>
+    Task<Tenant> Create(string name, string firstAdminUserId);
+
+    /// <summary>The tenant, or null when it was never created.</summary>
+    [AlwaysInterleave]
+    Task<Tenant?> Get();
+
+    /// <summary>The current settings; read by generation and by the silos' policy caches, hence interleaved.</summary>
+    /// <exception cref="ApiKeysException"><see cref="ProblemCode.TenantNotFound"/>.</exception>
+    [AlwaysInterleave]
+    Task<ApiKeysConfig> GetConfig();
+
+    /// <summary>TenantAdmin only. Changes apply to keys generated afterwards; existing keys keep their expiry.</summary>
+    Task<ApiKeysConfig> UpdateConfig(Caller caller, ApiKeysConfigChange change);
+
+    /// <summary>TenantAdmin only: makes <paramref name="userId"/> a member holding exactly <paramref name="roles"/>.</summary>
+    Task SetRoles(Caller caller, string userId, TenantRoles roles);
+
+    /// <summary>TenantAdmin only: removes a member, which revokes all of that user's active keys.</summary>
+    Task RemoveUser(Caller caller, string userId);
+
+    /// <summary>TenantAdmin only: the members and their roles.</summary>
+    Task<IReadOnlyList<TenantUser>> GetUsers(Caller caller);
+}
+
+/// <summary>
+/// A tenant member and the keys they own. Key: <c>tenantId/userId</c> (see <see cref="UserKey"/>).
+/// Generation goes through here so the per-user active-key limit holds exactly under concurrency.
+/// </summary>
+[Alias("ApiKeys.IUserGrain")]
+public interface IUserGrain : IGrainWithStringKey
+{
+    /// <summary>The member's current roles; None for a non-member.</summary>
+    [AlwaysInterleave]
+    Task<TenantRoles> GetRoles();
+
+    /// <summary>Called by the tenant after its own checks. Pushes the new roles to the user's active keys before returning.</summary>
+    Task SetRoles(TenantRoles roles);
+
+    /// <summary>Called by the tenant: ends membership and revokes every active key of the user.</summary>
+    Task Leave();
+
+    /// <summary>Generates a key owned by this user (or external client) and returns its token, once.</summary>
+    /// <remarks>
+    /// Needs <c>api_keys_enabled</c>; a Developer generating for themself, or a TenantAdmin generating for another
+    /// member or an external client; a description; an expiry within the tenant maximum; fewer active keys than
+    /// <c>max_keys_per_user</c>.
+    /// </remarks>
+    Task<IssuedApiKey> GenerateKey(Caller caller, KeyRequest request);
+
+    /// <summary>Owner only: removes the key; it stops validating at once.</summary>
+    Task DeleteKey(Caller caller, string keyId);
+
+    /// <summary>Owner only: removes every key the user owns and returns how many.</summary>
+    Task<int> DeleteAllKeys(Caller caller);
+
+    /// <summary>Notification from a key that stopped being active (revoked or expired); frees a place under the limit.</summary>
+    [OneWay]
+    Task KeyRetired(string keyId);
+}
+
+/// <summary>One key: its record, status, expiry reminder and usage. Key: the key id.</summary>
+[Alias("ApiKeys.IApiKeyGrain")]
+public interface IApiKeyGrain : IGrainWithStringKey
+{
+    /// <summary>Called by the owner's user grain only.</summary>
+    Task<ApiKey> Create(ApiKey key, byte[] secretHash, TenantRoles ownerRoles);
+
+    /// <summary>The key as Qlik shows it, or null when it does not exist (never created, or deleted).</summary>
+    [ReadOnly]
+    Task<ApiKey?> Get();
+
+    /// <summary>
+    /// The hot path: checks the presented secret's hash in constant time, then status, expiry (against the clock, so a key
+    /// is refused from its expiry instant) and the tenant's kill switch. Does no I/O; usage is counted in memory.
+    /// </summary>
+    [ReadOnly]
+    ValueTask<Validation> Validate(byte[] secretHash);
+
+    /// <summary>Owner or TenantAdmin: changes the description only.</summary>
+    Task<ApiKey> Rename(Caller caller, string description);
+
+    /// <summary>TenantAdmin of the key's tenant: revokes an active key. Final.</summary>
+    /// <exception cref="ApiKeysException"><see cref="ProblemCode.KeyNotActive"/> unless the key is active.</exception>
+    Task<ApiKey> Revoke(Caller caller);
+
+    /// <summary>Called by the owner's user grain when the owner leaves the tenant: revokes the key if it is active.</summary>
+    Task RevokeForRemovedOwner();
+
+    /// <summary>Called by the owner's user grain only: removes the key.</summary>
+    Task Delete();
+
+    /// <summary>Called by the owner's user grain: the owner's new roles, carried in validation answers.</summary>
+    Task SetOwnerRoles(TenantRoles roles);
+
+    /// <summary>Called by the expiry sweep: arms the expiry reminder when expiry is near, or expires the key now if it is due.</summary>
+    Task ArmExpiry();
+
+    /// <summary>Writes usage counted since the last flush; also runs on a timer and on deactivation.</summary>
+    Task FlushUsage();
+}
+
+/// <summary>The cluster's single expiry sweep: arms reminders only for keys whose expiry is near, keeping reminders bounded.</summary>
+[Alias("ApiKeys.IExpirySweepGrain")]
+public interface IExpirySweepGrain : IGrainWithStringKey
+{
+    /// <summary>Registers the sweep's own reminder (idempotent) and sweeps once.</summary>
+    Task Start();
+
+    /// <summary>Arms every active key expiring within the horizon; returns how many keys it touched.</summary>
+    Task<int> Sweep();
+}
+
+/// <summary>Grain keys that combine ids.</summary>
+public static class UserKey
+{
+    public static string For(string tenantId, string userId) => $"{tenantId}/{userId}";
+
+    public static IUserGrain User(this IGrainFactory grains, string tenantId, string userId) =>
+        grains.GetGrain<IUserGrain>(For(tenantId, userId));
+
+    public static IUserGrain User(this IGrainFactory grains, Caller caller) => grains.User(caller.TenantId, caller.UserId);
+}

@@ -1,0 +1,70 @@
+namespace ApiKeys;
+
+/// <summary>Lifecycle status of a key (seed: Active, Expired, Revoked). Revoked is final.</summary>
+public enum KeyStatus
+{
+    Active,
+    Expired,
+    Revoked,
+}
+
+/// <summary>Whom a key acts for (Qlik's <c>subType</c>).</summary>
+public enum KeySubType
+{
+    User,
+    ExternalClient,
+}
+
+/// <summary>Roles a tenant member can hold; a user may hold both.</summary>
+[Flags]
+public enum TenantRoles
+{
+    None = 0,
+    TenantAdmin = 1,
+    Developer = 2,
+}
+
+/// <summary>The authenticated user on whose behalf a grain call is made.</summary>
+[GenerateSerializer, Immutable, Alias("ApiKeys.Caller")]
+public sealed record Caller([property: Id(0)] string TenantId, [property: Id(1)] string UserId);
+
+/// <summary>A key as Qlik's API shows it; never carries the secret.</summary>
+[GenerateSerializer, Immutable, Alias("ApiKeys.ApiKey")]
+public sealed record ApiKey(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string TenantId,
+    [property: Id(2)] string Description,
+    [property: Id(3)] KeyStatus Status,
+    [property: Id(4)] string Sub,
+    [property: Id(5)] KeySubType SubType,
+    [property: Id(6)] DateTimeOffset Expiry,
+    [property: Id(7)] string CreatedByUser,
+    [property: Id(8)] DateTimeOffset Created,
+    [property: Id(9)] DateTimeOffset LastUpdated);
+
+/// <summary>A newly generated key with its token: returned once, by generation only.</summary>
+[GenerateSerializer, Immutable, Alias("ApiKeys.IssuedApiKey")]
+public sealed record IssuedApiKey([property: Id(0)] ApiKey Key, [property: Id(1)] string Token);
+
+/// <summary>What a caller asks for when generating a key.</summary>
+/// <param name="Sub">Owner of the new key; the caller's own user id when omitted.</param>
+/// <param name="Expiry">ISO 8601 duration; the tenant maximum when omitted.</param>
+[GenerateSerializer, Immutable, Alias("ApiKeys.KeyRequest")]
+public sealed record KeyRequest(
+    [property: Id(0)] string? Description,
+    [property: Id(1)] string? Expiry = null,
+    [property: Id(2)] string? Sub = null,
+    [property: Id(3)] KeySubType SubType = KeySubType.User);
+
+[GenerateSerializer, Immutable, Alias("ApiKeys.Tenant")]
+public sealed record Tenant(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string Name,
+    [property: Id(2)] DateTimeOffset Created);
+
+[GenerateSerializer, Immutable, Alias("ApiKeys.TenantUser")]
+public sealed record TenantUser([property: Id(0)] string UserId, [property: Id(1)] TenantRoles Roles);
+
+/// <summary>Outcome of one id in a bulk revoke.</summary>
+[GenerateSerializer, Immutable, Alias("ApiKeys.RevokeOutcome")]
+public sealed record RevokeOutcome([property: Id(0)] string Id, [property: Id(1)] ProblemCode? Error);

@@ -1,0 +1,15 @@
+using ApiKeys;
+using ApiKeys.Grains.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddApiKeysSilo();
+
+var app = builder.Build();
+app.MapGet("/health/live", () => TypedResults.Ok(new { status = "live" }));
+// Ready once a grain call round-trips through the cluster and its storage.
+app.MapGet("/health/ready", async (IGrainFactory grains) =>
+{
+    await grains.GetGrain<ITenantGrain>("health").Get();
+    return TypedResults.Ok(new { status = "ready" });
+});
+app.Run();

@@ -1,0 +1,32 @@
+using ApiKeys.Grains.Storage;
+using Orleans.Concurrency;
+
+namespace ApiKeys.Grains;
+
+/// <summary>Runs catalog queries in whichever silo receives them; many at once, since it holds no state.</summary>
+[GrainType("key-catalog"), StatelessWorker]
+public sealed class KeyCatalogGrain(KeyCatalog catalog) : Grain, IKeyCatalogGrain
+{
+    public async Task<KeyPage> List(Caller caller, KeyQuery query)
+    {
+        if (query.Limit is < 1 or > KeyQuery.MaxLimit)
+        {
+            throw new ApiKeysException(ProblemCode.InvalidArgument, $"limit must be between 1 and {KeyQuery.MaxLimit}.", "limit");
+        }
+        if (query.StartingAfter is not null && query.EndingBefore is not null)
+        {
+            throw new ApiKeysException(ProblemCode.InvalidArgument, "startingAfter and endingBefore cannot be combined.", "startingAfter");
+        }
+        var roles = await GrainFactory.User(caller).GetRoles();
+        if (!roles.HasFlag(TenantRoles.TenantAdmin))
+        {
+            // Anyone else sees only the keys they own.
+            if (query.Sub is not null && query.Sub != caller.UserId)
+            {
+                return new KeyPage([], false, false);
+            }
+            query = query with { Sub = caller.UserId };
+        }
+        return await catalog.List(caller.TenantId, query);
+    }
+}

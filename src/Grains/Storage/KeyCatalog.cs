@@ -1,0 +1,196 @@
+using System.Data.Common;
+using System.Text;
+
+namespace ApiKeys.Grains.Storage;
+
+/// <summary>
+/// The relational read model of keys: written by the ApiKey grains on every change, read by admin listing, search
+/// and the expiry sweep. A write carries the grain's state version and never replaces a newer row.
+/// </summary>
+public sealed class KeyCatalog(ApiKeysDatabase database)
+{
+    public async Task Upsert(ApiKey key, int version, CancellationToken cancellationToken = default)
+    {
+        await using var command = database.DataSource.CreateCommand("""
+            INSERT INTO key_catalog (id, tenant_id, description, status, sub, sub_type, created_by_user, created, last_updated, expiry, version)
+            VALUES (@id, @tenant_id, @description, @status, @sub, @sub_type, @created_by_user, @created, @last_updated, @expiry, @version)
+            ON CONFLICT (id) DO UPDATE SET
+                description = excluded.description, status = excluded.status, last_updated = excluded.last_updated,
+                expiry = excluded.expiry, version = excluded.version
+            WHERE key_catalog.version < excluded.version;
+            """);
+        Add(command, "id", key.Id);
+        Add(command, "tenant_id", key.TenantId);
+        Add(command, "description", key.Description);
+        Add(command, "status", StatusText(key.Status));
+        Add(command, "sub", key.Sub);
+        Add(command, "sub_type", key.SubType == KeySubType.User ? "user" : "externalClient");
+        Add(command, "created_by_user", key.CreatedByUser);
+        Add(command, "created", key.Created.ToUnixTimeMilliseconds());
+        Add(command, "last_updated", key.LastUpdated.ToUnixTimeMilliseconds());
+        Add(command, "expiry", key.Expiry.ToUnixTimeMilliseconds());
+        Add(command, "version", version);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task Delete(string keyId, CancellationToken cancellationToken = default)
+    {
+        await using var command = database.DataSource.CreateCommand("DELETE FROM key_catalog WHERE id = @id;");
+        Add(command, "id", keyId);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Adds validations counted in memory since the last flush: one statement per key per flush, never one per request.</summary>
+    public async Task AddUsage(string keyId, long count, DateTimeOffset lastUsed, CancellationToken cancellationToken = default)
+    {
+        await using var command = database.DataSource.CreateCommand("""
+            UPDATE key_catalog SET usage_count = usage_count + @count, last_used = MAX(COALESCE(last_used, 0), @last_used)
+            WHERE id = @id;
+            """);
+        Add(command, "id", keyId);
+        Add(command, "count", count);
+        Add(command, "last_used", lastUsed.ToUnixTimeMilliseconds());
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<(long Count, DateTimeOffset? LastUsed)> GetUsage(string keyId, CancellationToken cancellationToken = default)
+    {
+        await using var command = database.DataSource.CreateCommand("SELECT usage_count, last_used FROM key_catalog WHERE id = @id;");
+        Add(command, "id", keyId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return (0, null);
+        }
+        return (reader.GetInt64(0), reader.IsDBNull(1) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)));
+    }
+
+    /// <summary>Keys still marked active whose expiry is before <paramref name="before"/>, in expiry order, after a position.</summary>
+    public async Task<IReadOnlyList<(string Id, long Expiry)>> ActiveExpiringBefore(
+        DateTimeOffset before, int limit, (string Id, long Expiry)? after = null, CancellationToken cancellationToken = default)
+    {
+        await using var command = database.DataSource.CreateCommand("""
+            SELECT id, expiry FROM key_catalog
+            WHERE status = 'active' AND expiry < @before AND (expiry, id) > (@after_expiry, @after_id)
+            ORDER BY expiry, id LIMIT @limit;
+            """);
+        Add(command, "before", before.ToUnixTimeMilliseconds());
+        Add(command, "after_expiry", after?.Expiry ?? long.MinValue);
+        Add(command, "after_id", after?.Id ?? "");
+        Add(command, "limit", limit);
+        var keys = new List<(string, long)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            keys.Add((reader.GetString(0), reader.GetInt64(1)));
+        }
+        return keys;
+    }
+
+    /// <summary>
+    /// One page of a tenant's keys. Sorting is by the chosen column then id; a cursor names a key, and the page
+    /// continues from that key's position, so pages stay stable while keys are added.
+    /// </summary>
+    public async Task<KeyPage> List(string tenantId, KeyQuery query, CancellationToken cancellationToken = default)
+    {
+        var column = query.Sort switch
+        {
+            KeySort.Created => "created",
+            KeySort.CreatedByUser => "created_by_user",
+            KeySort.Sub => "sub",
+            KeySort.Status => "status",
+            KeySort.Description => "description",
+            _ => throw new ArgumentOutOfRangeException(nameof(query)),
+        };
+        var backwards = query.EndingBefore is not null;
+        var cursor = query.StartingAfter ?? query.EndingBefore;
+        // Reading backwards (endingBefore) walks the order in reverse from the cursor, then flips the page.
+        var descending = query.Descending != backwards;
+        var direction = descending ? "DESC" : "ASC";
+        var compare = descending ? "<" : ">";
+
+        await using var command = database.DataSource.CreateCommand();
+        var sql = new StringBuilder("""
+            SELECT id, tenant_id, description, status, sub, sub_type, created_by_user, created, last_updated, expiry
+            FROM key_catalog WHERE tenant_id = @tenant_id
+            """);
+        Add(command, "tenant_id", tenantId);
+        if (query.Status is { } status)
+        {
+            sql.Append(" AND status = @status");
+            Add(command, "status", StatusText(status));
+        }
+        if (query.Sub is not null)
+        {
+            sql.Append(" AND sub = @sub");
+            Add(command, "sub", query.Sub);
+        }
+        if (query.CreatedByUser is not null)
+        {
+            sql.Append(" AND created_by_user = @created_by_user");
+            Add(command, "created_by_user", query.CreatedByUser);
+        }
+        if (!string.IsNullOrEmpty(query.Search))
+        {
+            sql.Append(" AND (lower(description) LIKE @pattern ESCAPE '\\' OR id = @search OR sub = @search OR created_by_user = @search)");
+            Add(command, "pattern", "%" + EscapeLike(query.Search.ToLowerInvariant()) + "%");
+            Add(command, "search", query.Search);
+        }
+        if (cursor is not null)
+        {
+            sql.Append($" AND ({column}, id) {compare} (SELECT {column}, id FROM key_catalog WHERE id = @cursor AND tenant_id = @tenant_id)");
+            Add(command, "cursor", cursor);
+        }
+        sql.Append($" ORDER BY {column} {direction}, id {direction} LIMIT @limit;");
+        Add(command, "limit", query.Limit + 1);
+        command.CommandText = sql.ToString();
+
+        var keys = new List<ApiKey>(query.Limit + 1);
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                keys.Add(Read(reader));
+            }
+        }
+        var more = keys.Count > query.Limit;
+        if (more)
+        {
+            keys.RemoveAt(keys.Count - 1);
+        }
+        if (backwards)
+        {
+            keys.Reverse();
+            return new KeyPage(keys, HasNext: true, HasPrevious: more);
+        }
+        return new KeyPage(keys, HasNext: more, HasPrevious: cursor is not null);
+    }
+
+    static ApiKey Read(DbDataReader reader) => new(
+        Id: reader.GetString(0),
+        TenantId: reader.GetString(1),
+        Description: reader.GetString(2),
+        Status: reader.GetString(3) switch
+        {
+            "active" => KeyStatus.Active,
+            "expired" => KeyStatus.Expired,
+            _ => KeyStatus.Revoked,
+        },
+        Sub: reader.GetString(4),
+        SubType: reader.GetString(5) == "user" ? KeySubType.User : KeySubType.ExternalClient,
+        CreatedByUser: reader.GetString(6),
+        Created: DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(7)),
+        LastUpdated: DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(8)),
+        Expiry: DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(9)));
+
+    public static string StatusText(KeyStatus status) => status switch
+    {
+        KeyStatus.Active => "active",
+        KeyStatus.Expired => "expired",
+        _ => "revoked",
+    };
+
+    static string EscapeLike(string text) => text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
+
+    static void Add(DbCommand command, string name, object? value) => command.Parameters.Add(Migrator.Parameter(command, name, value));
+}

@@ -1,0 +1,94 @@
+using System.Data;
+using System.Data.Common;
+using System.Reflection;
+using Microsoft.Extensions.Logging;
+
+namespace ApiKeys.Grains.Storage;
+
+/// <summary>
+/// Applies the project's versioned SQL scripts (embedded under Migrations/&lt;dialect&gt;/NNNN_name.sql) once each, in order,
+/// recording them in schema_migrations. Safe when several silos start together: the whole run holds the database's write lock.
+/// </summary>
+public sealed partial class Migrator(ApiKeysDatabase database, ILogger<Migrator> logger)
+{
+    public async Task MigrateAsync(CancellationToken cancellationToken = default)
+    {
+        var scripts = Scripts(database.Dialect);
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        if (database.Dialect == Dialect.Sqlite)
+        {
+            // WAL lets validation-time reads and usage flushes proceed while another connection writes.
+            await ExecuteAsync(connection, null, "PRAGMA journal_mode=WAL;", cancellationToken);
+        }
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.Serializable, cancellationToken);
+        await ExecuteAsync(connection, transaction,
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER NOT NULL PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);",
+            cancellationToken);
+        var applied = new HashSet<int>();
+        await using (var read = connection.CreateCommand())
+        {
+            read.Transaction = transaction;
+            read.CommandText = "SELECT version FROM schema_migrations;";
+            await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                applied.Add(Convert.ToInt32(reader.GetValue(0)));
+            }
+        }
+        foreach (var (version, name, sql) in scripts.Where(s => !applied.Contains(s.Version)))
+        {
+            await ExecuteAsync(connection, transaction, sql, cancellationToken);
+            await using var record = connection.CreateCommand();
+            record.Transaction = transaction;
+            record.CommandText = "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, @at);";
+            record.Parameters.Add(Parameter(record, "version", version));
+            record.Parameters.Add(Parameter(record, "name", name));
+            record.Parameters.Add(Parameter(record, "at", DateTimeOffset.UtcNow.ToString("O")));
+            await record.ExecuteNonQueryAsync(cancellationToken);
+            LogApplied(version, name);
+        }
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>The embedded scripts of a dialect, ordered by version.</summary>
+    public static IReadOnlyList<(int Version, string Name, string Sql)> Scripts(Dialect dialect)
+    {
+        var assembly = typeof(Migrator).Assembly;
+        var prefix = $"Migrations/{dialect.ToString().ToLowerInvariant()}/";
+        return assembly.GetManifestResourceNames()
+            .Where(n => n.StartsWith(prefix, StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal))
+            .Select(n =>
+            {
+                var name = Path.GetFileNameWithoutExtension(n[prefix.Length..]);
+                return (int.Parse(name[..name.IndexOf('_')]), name, Read(assembly, n));
+            })
+            .OrderBy(s => s.Item1)
+            .ToList();
+    }
+
+    static string Read(Assembly assembly, string resource)
+    {
+        using var stream = assembly.GetManifestResourceStream(resource)!;
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    static async Task ExecuteAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    internal static DbParameter Parameter(DbCommand command, string name, object? value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value ?? DBNull.Value;
+        return parameter;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Applied migration {Version} ({Name})")]
+    partial void LogApplied(int version, string name);
+}

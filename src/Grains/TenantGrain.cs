@@ -1,0 +1,105 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ApiKeys.Grains;
+
+public sealed class TenantState
+{
+    public string? Name { get; set; }
+    public DateTimeOffset Created { get; set; }
+    public ApiKeysConfig Config { get; set; } = ApiKeysConfig.Default;
+    public HashSet<string> Members { get; set; } = new(StringComparer.Ordinal);
+}
+
+[GrainType("tenant")]
+public sealed class TenantGrain(
+    [PersistentState("tenant", StorageNames.Default)] IPersistentState<TenantState> state,
+    TenantPolicyCache policies,
+    [FromKeyedServices(Clock.Key)] TimeProvider time) : Grain, ITenantGrain
+{
+    string Id => this.GetPrimaryKeyString();
+
+    bool Exists => state.State.Name is not null;
+
+    public async Task<Tenant> Create(string name, string firstAdminUserId)
+    {
+        Ids.Check(Id, "/id");
+        Ids.Check(firstAdminUserId, "/firstAdmin");
+        if (string.IsNullOrWhiteSpace(name) || name.Length > 256 || name.Any(char.IsControl))
+        {
+            throw new ApiKeysException(ProblemCode.InvalidArgument, "A tenant name is 1 to 256 printable characters.", "/name");
+        }
+        if (Exists)
+        {
+            throw new ApiKeysException(ProblemCode.TenantExists, "The tenant exists already.", "/id");
+        }
+        state.State = new TenantState { Name = name, Created = time.Now(), Members = [firstAdminUserId] };
+        await state.WriteStateAsync();
+        await GrainFactory.User(Id, firstAdminUserId).SetRoles(TenantRoles.TenantAdmin);
+        return new Tenant(Id, name, state.State.Created);
+    }
+
+    public Task<Tenant?> Get() => Task.FromResult(Exists ? new Tenant(Id, state.State.Name!, state.State.Created) : null);
+
+    public Task<ApiKeysConfig> GetConfig() =>
+        Exists ? Task.FromResult(state.State.Config) : throw NotFound();
+
+    public async Task<ApiKeysConfig> UpdateConfig(Caller caller, ApiKeysConfigChange change)
+    {
+        await RequireAdmin(caller);
+        state.State.Config = state.State.Config.With(change);
+        await state.WriteStateAsync();
+        policies.Forget(Id);
+        return state.State.Config;
+    }
+
+    public async Task SetRoles(Caller caller, string userId, TenantRoles roles)
+    {
+        await RequireAdmin(caller);
+        Ids.Check(userId, "/userId");
+        if (state.State.Members.Add(userId))
+        {
+            await state.WriteStateAsync();
+        }
+        await GrainFactory.User(Id, userId).SetRoles(roles);
+    }
+
+    public async Task RemoveUser(Caller caller, string userId)
+    {
+        await RequireAdmin(caller);
+        if (!state.State.Members.Remove(userId))
+        {
+            throw new ApiKeysException(ProblemCode.NotMember, "No such user in the tenant.", "/userId");
+        }
+        await state.WriteStateAsync();
+        await GrainFactory.User(Id, userId).Leave();
+    }
+
+    public async Task<IReadOnlyList<TenantUser>> GetUsers(Caller caller)
+    {
+        await RequireAdmin(caller);
+        var users = state.State.Members.Order(StringComparer.Ordinal)
+            .Select(async id => new TenantUser(id, await GrainFactory.User(Id, id).GetRoles()));
+        return await Task.WhenAll(users);
+    }
+
+    async Task RequireAdmin(Caller caller)
+    {
+        // Another tenant's caller learns nothing, not even that the tenant exists.
+        if (!Exists || caller.TenantId != Id)
+        {
+            throw NotFound();
+        }
+        if (!(await GrainFactory.User(caller).GetRoles()).HasFlag(TenantRoles.TenantAdmin))
+        {
+            throw new ApiKeysException(ProblemCode.TenantAdminRequired, "Only a tenant admin may do this.");
+        }
+    }
+
+    static ApiKeysException NotFound() => new(ProblemCode.TenantNotFound, "No such tenant.");
+}
+
+/// <summary>Names of the storage providers grains persist to.</summary>
+public static class StorageNames
+{
+    public const string Default = "apikeys";
+}

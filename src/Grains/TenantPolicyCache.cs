@@ -1,0 +1,48 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace ApiKeys.Grains;
+
+/// <summary>
+/// Each silo's view of the tenants' kill switch, so validation never makes the Tenant grain a per-request hot spot.
+/// An answer is trusted for <see cref="ApiKeysOptions.TenantPolicyFreshness"/> after the fetch that produced it began,
+/// so a validation that starts that long after a disable returned is refused.
+/// </summary>
+public sealed class TenantPolicyCache(
+    IGrainFactory grains,
+    [FromKeyedServices(Clock.Key)] TimeProvider time,
+    IOptions<ApiKeysOptions> options)
+{
+    readonly ConcurrentDictionary<string, Entry> entries = new(StringComparer.Ordinal);
+    readonly TimeSpan freshness = options.Value.TenantPolicyFreshness;
+
+    public ValueTask<bool> KeysEnabled(string tenantId)
+    {
+        var now = time.GetUtcNow();
+        if (entries.TryGetValue(tenantId, out var entry) && now - entry.FetchStarted < freshness && !entry.Enabled.IsFaulted)
+        {
+            return entry.Enabled.IsCompletedSuccessfully ? ValueTask.FromResult(entry.Enabled.Result) : new ValueTask<bool>(entry.Enabled);
+        }
+        var fresh = new Entry(Fetch(tenantId), now);
+        entries[tenantId] = fresh;
+        return new ValueTask<bool>(fresh.Enabled);
+    }
+
+    /// <summary>Forgets a tenant in this silo at once, after a change made here.</summary>
+    public void Forget(string tenantId) => entries.TryRemove(tenantId, out _);
+
+    async Task<bool> Fetch(string tenantId)
+    {
+        try
+        {
+            return (await grains.GetGrain<ITenantGrain>(tenantId).GetConfig()).ApiKeysEnabled;
+        }
+        catch (ApiKeysException e) when (e.Code == ProblemCode.TenantNotFound)
+        {
+            return false;
+        }
+    }
+
+    sealed record Entry(Task<bool> Enabled, DateTimeOffset FetchStarted);
+}

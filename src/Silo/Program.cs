@@ -1,0 +1,5 @@
+using ApiKeys.Grains.Hosting;
+
+var builder = Host.CreateApplicationBuilder(args);
+builder.AddApiKeysSilo();
+await builder.Build().RunAsync();
