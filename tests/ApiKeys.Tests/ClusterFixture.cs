@@ -1,0 +1,81 @@
+using System.Collections.Concurrent;
+using ApiKeys.Grains;
+using ApiKeys.Grains.Hosting;
+using ApiKeys.Grains.Storage;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.TestingHost;
+
+namespace ApiKeys.Tests;
+
+/// <summary>
+/// A real two-silo Orleans cluster on a real SQLite file, with the product's clock faked so expiry and the kill-switch
+/// bound are driven by the test, never by sleeping. Orleans' own clock stays real.
+/// </summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
+
+    public TestFolder Folder { get; } = new();
+
+    public string DatabasePath => Path.Combine(Folder.Path, "apikeys.db");
+
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+
+    public IClusterClient Client => Cluster.Client;
+
+    /// <summary>Calls the client has sent to each grain interface method, to prove which requests never reach the cluster.</summary>
+    public ConcurrentDictionary<string, int> OutgoingCalls { get; } = new();
+
+    public async Task InitializeAsync()
+    {
+        var database = ApiKeysDatabase.SqliteFile(DatabasePath);
+        var builder = new InProcessTestClusterBuilder(2);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.Services.AddKeyedSingleton<TimeProvider>(Clock.Key, Time);
+            silo.AddApiKeys(database);
+        });
+        builder.ConfigureClient(client => client.AddOutgoingGrainCallFilter(context =>
+        {
+            OutgoingCalls.AddOrUpdate($"{context.InterfaceName}.{context.MethodName}", 1, (_, n) => n + 1);
+            return context.Invoke();
+        }));
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Cluster.StopAllSilosAsync();
+        await Cluster.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        Folder.Dispose();
+    }
+
+    public KeyCatalog Catalog => new(ApiKeysDatabase.SqliteFile(DatabasePath));
+}
+
+[CollectionDefinition(Name)]
+public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
+{
+    public const string Name = "cluster";
+}
+
+/// <summary>A temp folder made at run time and removed afterwards.</summary>
+public sealed class TestFolder : IDisposable
+{
+    public string Path { get; } = Directory.CreateTempSubdirectory("apikeys-tests-").FullName;
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

@@ -1,0 +1,42 @@
+using System.Text;
+
+namespace ApiKeys.Tests;
+
+[Collection(ClusterCollection.Name)]
+public class SecretStorageTests(ClusterFixture fixture)
+{
+    [Fact]
+    public async Task The_database_holds_no_token_and_no_secret()
+    {
+        var scenario = await Scenario.Create(fixture.Client);
+        var issued = await Task.WhenAll(Enumerable.Range(0, 3).Select(i => scenario.Generate(description: $"secret test {i}")));
+        foreach (var key in issued)
+        {
+            await fixture.Client.ValidateKey(key.Token);
+            await scenario.Key(key.Key.Id).FlushUsage();
+        }
+
+        var stored = Encoding.ASCII.GetString(ReadDatabaseFiles());
+
+        Assert.All(issued, key => Assert.Contains(key.Key.Id, stored));
+        foreach (var key in issued)
+        {
+            var secret = key.Token.Substring(ApiKeyToken.Prefix.Length + ApiKeyToken.KeyIdLength + 1, 64);
+            Assert.DoesNotContain(key.Token, stored);
+            Assert.DoesNotContain(secret, stored);
+            Assert.DoesNotContain(secret[..32], stored);
+        }
+    }
+
+    /// <summary>The database file and its write-ahead log, read while the cluster still has them open.</summary>
+    byte[] ReadDatabaseFiles()
+    {
+        using var all = new MemoryStream();
+        foreach (var path in new[] { fixture.DatabasePath, fixture.DatabasePath + "-wal" }.Where(File.Exists))
+        {
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            file.CopyTo(all);
+        }
+        return all.ToArray();
+    }
+}
