@@ -7,14 +7,16 @@ namespace ApiKeys.Grains.Hosting;
 
 /// <summary>
 /// How a process hosts a silo from configuration. Embedded default: one node, localhost clustering, and a SQLite file
-/// (<c>ApiKeys:Sqlite</c>, default <c>data/apikeys.db</c> under the working folder) for grain state, reminders and our tables.
+/// (<c>ApiKeys:Sqlite</c>, default <c>data/apikeys.db</c>; a relative path is under the host's content root) for grain
+/// state, reminders and our tables.
 /// </summary>
 public static class ApiKeysHosting
 {
     public static IHostApplicationBuilder AddApiKeysSilo(this IHostApplicationBuilder builder)
     {
         var config = builder.Configuration;
-        var database = ApiKeysDatabase.SqliteFile(config["ApiKeys:Sqlite"] ?? Path.Combine("data", "apikeys.db"));
+        var file = Path.Combine(builder.Environment.ContentRootPath, config["ApiKeys:Sqlite"] ?? Path.Combine("data", "apikeys.db"));
+        var database = ApiKeysDatabase.SqliteFile(file);
         builder.UseOrleans(silo =>
         {
             silo.UseLocalhostClustering(
