@@ -1,3 +1,4 @@
+using ApiKeys.Grains;
 using Microsoft.Data.Sqlite;
 using Orleans.Runtime;
 
@@ -27,7 +28,7 @@ public class ExpiryTests(ClusterFixture fixture)
         var later = await scenario.Generate(expiry: "PT20H");
         fixture.Time.Advance(TimeSpan.FromHours(3) - TimeSpan.FromMinutes(2));
 
-        await fixture.Client.GetGrain<IExpirySweepGrain>("cluster").Sweep();
+        await fixture.Client.GetGrain<IExpirySweepGrain>(ExpirySweepGrain.SingletonKey).Sweep();
 
         Assert.Equal(1, await ReminderRows(soon.Key.Id));
         Assert.Equal(0, await ReminderRows(later.Key.Id));
@@ -76,7 +77,7 @@ public class ExpiryTests(ClusterFixture fixture)
         var issued = await scenario.Generate(expiry: "PT6H");
         fixture.Time.Advance(TimeSpan.FromHours(7));
 
-        await fixture.Client.GetGrain<IExpirySweepGrain>("cluster").Sweep();
+        await fixture.Client.GetGrain<IExpirySweepGrain>(ExpirySweepGrain.SingletonKey).Sweep();
 
         var listed = await fixture.Client.GetGrain<IKeyCatalogGrain>(0).List(scenario.Admin, new KeyQuery(Search: issued.Key.Id));
         Assert.Equal(KeyStatus.Expired, Assert.Single(listed.Keys).Status);
