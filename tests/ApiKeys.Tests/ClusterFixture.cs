@@ -21,6 +21,9 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public string DatabasePath => Path.Combine(Folder.Path, "apikeys.db");
 
+    /// <summary>The database every silo of the cluster uses.</summary>
+    public ApiKeysDatabase Database { get; private set; } = null!;
+
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
     public IClusterClient Client => Cluster.Client;
@@ -30,12 +33,12 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var database = ApiKeysDatabase.SqliteFile(DatabasePath);
+        Database = ApiKeysDatabase.SqliteFile(DatabasePath);
         var builder = new InProcessTestClusterBuilder(2);
         builder.ConfigureSilo((_, silo) =>
         {
             silo.Services.AddKeyedSingleton<TimeProvider>(Clock.Key, Time);
-            silo.AddApiKeys(database);
+            silo.AddApiKeys(Database);
         });
         builder.ConfigureClient(client => client.AddOutgoingGrainCallFilter(context =>
         {
@@ -54,7 +57,8 @@ public sealed class ClusterFixture : IAsyncLifetime
         Folder.Dispose();
     }
 
-    public KeyCatalog Catalog => new(ApiKeysDatabase.SqliteFile(DatabasePath));
+    /// <summary>The silos' own catalog, to read what the grains wrote.</summary>
+    public KeyCatalog Catalog => Cluster.GetSiloServiceProvider().GetRequiredService<KeyCatalog>();
 }
 
 [CollectionDefinition(Name)]

@@ -85,11 +85,9 @@ public class ExpiryTests(ClusterFixture fixture)
 
     async Task<long> ReminderRows(string keyId)
     {
-        await using var connection = new SqliteConnection($"Data Source={fixture.DatabasePath}");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM OrleansRemindersTable WHERE GrainId = @grain AND ReminderName = 'expiry';";
-        command.Parameters.AddWithValue("@grain", GrainId.Create("apikey", keyId).ToString());
+        await using var command = fixture.Database.DataSource.CreateCommand(
+            "SELECT COUNT(*) FROM OrleansRemindersTable WHERE GrainId = @grain AND ReminderName = 'expiry';");
+        command.Parameters.Add(new SqliteParameter("@grain", GrainId.Create("apikey", keyId).ToString()));
         return (long)(await command.ExecuteScalarAsync())!;
     }
 }
