@@ -86,6 +86,10 @@ public interface IApiKeyGrain : IGrainWithStringKey
     [ReadOnly]
     ValueTask<Validation> Validate(byte[] secretHash);
 
+    /// <summary>The key as its owner or a TenantAdmin of its tenant sees it.</summary>
+    /// <exception cref="ApiKeysException"><see cref="ProblemCode.KeyNotFound"/> when absent or not visible to the caller.</exception>
+    Task<ApiKey> Read(Caller caller);
+
     /// <summary>Owner or TenantAdmin: changes the description only.</summary>
     Task<ApiKey> Rename(Caller caller, string description);
 

@@ -13,6 +13,23 @@ public static class KeyAdministration
         return grains.GetGrain<IApiKeyGrain>(keyId).Validate(secretHash);
     }
 
+    /// <summary>
+    /// Qlik's DELETE: the owner removes their key; a TenantAdmin deleting another user's key revokes it, so it stays
+    /// visible in the tenant's list as revoked.
+    /// </summary>
+    public static async Task DeleteKey(this IGrainFactory grains, Caller caller, string keyId)
+    {
+        var key = await grains.GetGrain<IApiKeyGrain>(keyId).Read(caller);
+        if (key.Sub == caller.UserId)
+        {
+            await grains.User(caller).DeleteKey(caller, keyId);
+        }
+        else
+        {
+            await grains.GetGrain<IApiKeyGrain>(keyId).Revoke(caller);
+        }
+    }
+
     /// <summary>Revokes many keys at once (seed: "select them in the table and click Revoke"), reporting each id's outcome.</summary>
     public static async Task<IReadOnlyList<RevokeOutcome>> RevokeKeys(this IGrainFactory grains, Caller caller, IEnumerable<string> keyIds)
     {

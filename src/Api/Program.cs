@@ -1,15 +1,24 @@
-using ApiKeys;
+using ApiKeys.Api.Apis;
+using ApiKeys.Api.Hosting;
 using ApiKeys.Grains.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddApiKeysSilo();
+builder.AddApiKeysFrontEnd();
 
 var app = builder.Build();
-app.MapGet("/health/live", () => TypedResults.Ok(new { status = "live" }));
-// Ready once a grain call round-trips through the cluster and its storage.
-app.MapGet("/health/ready", async (IGrainFactory grains) =>
+app.UseApiKeysFrontEnd();
+app.MapServiceApi();
+app.MapTenantsApi();
+app.MapApiKeysApi();
+app.MapConfigsApi();
+app.MapUsersApi();
+app.MapVerifyApi();
+if (app.Environment.IsDevelopment())
 {
-    await grains.GetGrain<ITenantGrain>("health").Get();
-    return TypedResults.Ok(new { status = "ready" });
-});
+    app.MapDevApi();
+}
 app.Run();
+
+/// <summary>Named so tests can start this application.</summary>
+public partial class Program;

@@ -136,13 +136,15 @@ public sealed partial class ApiKeyGrain(
             Key.SubType, ownerRoles, Key.Expiry);
     }
 
+    public async Task<ApiKey> Read(Caller caller)
+    {
+        await CheckOwnerOrAdmin(caller);
+        return ToApiKey();
+    }
+
     public async Task<ApiKey> Rename(Caller caller, string description)
     {
-        await CheckVisibleTo(caller);
-        if (caller.UserId != Key.Sub && !await IsTenantAdmin(caller))
-        {
-            throw NotFound();
-        }
+        await CheckOwnerOrAdmin(caller);
         Key.Description = KeyDescription.Check(description);
         Key.LastUpdated = time.Now();
         await Save();
@@ -308,6 +310,16 @@ public sealed partial class ApiKeyGrain(
     {
         await ExpireIfDue();
         if (!Exists || caller.TenantId != Key.TenantId)
+        {
+            throw NotFound();
+        }
+    }
+
+    /// <summary>A Developer cannot see another user's keys, so to them those keys do not exist.</summary>
+    async Task CheckOwnerOrAdmin(Caller caller)
+    {
+        await CheckVisibleTo(caller);
+        if (caller.UserId != Key.Sub && !await IsTenantAdmin(caller))
         {
             throw NotFound();
         }

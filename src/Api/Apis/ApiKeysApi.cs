@@ -1,0 +1,249 @@
+using System.Security.Claims;
+using ApiKeys.Api.Authentication;
+using ApiKeys.Api.Errors;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace ApiKeys.Api.Apis;
+
+/// <summary>Qlik's <c>/api/v1/api-keys</c> endpoints, plus search, revoke, bulk revoke and delete-mine.</summary>
+public static class ApiKeysApi
+{
+    public static IEndpointRouteBuilder MapApiKeysApi(this IEndpointRouteBuilder app)
+    {
+        var keys = app.MapGroup("/api/v1/api-keys")
+            .WithTags("API keys")
+            .RequireAuthorization(CallerClaims.MemberPolicy)
+            .ProducesErrors(401, 403);
+
+        keys.MapGet("/", List).WithName("listApiKeys").ProducesErrors(400)
+            .WithSummary("Lists keys: a TenantAdmin sees the tenant's, anyone else their own. Filters, search (q), sort and cursor paging.");
+        keys.MapPost("/", Create).WithName("createApiKey").ProducesErrors(400, 404)
+            .WithSummary("Generates a key; the token is in this response only.");
+        keys.MapGet("/{id}", Get).WithName("getApiKey").ProducesErrors(404)
+            .WithSummary("One key, if the caller owns it or is a TenantAdmin of its tenant.");
+        keys.MapPatch("/{id}", Rename).WithName("patchApiKey").ProducesErrors(400, 404)
+            .Accepts<PatchOperation[]>("application/json", "application/json-patch+json")
+            .WithSummary("Renames a key: a JSON Patch 'replace' of /description.");
+        keys.MapDelete("/{id}", Delete).WithName("deleteApiKey").ProducesErrors(404, 409)
+            .WithSummary("The owner removes their key; a TenantAdmin deleting another user's key revokes it.");
+        keys.MapPost("/{id}/actions/revoke", Revoke).WithName("revokeApiKey").ProducesErrors(404, 409)
+            .WithSummary("TenantAdmin: revokes an active key. Final.");
+        keys.MapPost("/actions/revoke", RevokeMany).WithName("revokeApiKeys").ProducesErrors(400)
+            .WithSummary("TenantAdmin: revokes up to 100 keys, reporting each id's outcome.");
+        keys.MapPost("/actions/delete-mine", DeleteMine).WithName("deleteMyApiKeys")
+            .WithSummary("Removes every key the caller owns.");
+        return app;
+    }
+
+    static async Task<Ok<KeyList>> List([AsParameters] KeyListParameters parameters, HttpRequest request, ClaimsPrincipal user,
+        IGrainFactory grains)
+    {
+        var page = await grains.GetGrain<IKeyCatalogGrain>(0).List(user.Caller(), parameters.ToQuery());
+        return TypedResults.Ok(new KeyList(page.Keys,
+            Links.For(request, page.Keys.FirstOrDefault()?.Id, page.Keys.LastOrDefault()?.Id, page.HasNext, page.HasPrevious)));
+    }
+
+    static async Task<Created<ApiKeyWithToken>> Create(CreateKeyRequest body, ClaimsPrincipal user, IGrainFactory grains, HttpResponse response)
+    {
+        var caller = user.Caller();
+        var subType = body.SubType ?? KeySubType.User;
+        if (subType == KeySubType.ExternalClient && body.Sub is null)
+        {
+            throw new ApiKeysException(ProblemCode.InvalidArgument, "An externalClient key needs the client's id in sub.", "/sub");
+        }
+        var owner = body.Sub ?? caller.UserId;
+        Ids.Check(owner, "/sub");
+        var issued = await grains.User(caller.TenantId, owner).GenerateKey(caller, new KeyRequest(body.Description, body.Expiry, body.Sub, subType));
+        // The token is shown once: no cache may keep this response.
+        response.Headers.CacheControl = "no-store";
+        return TypedResults.Created($"/api/v1/api-keys/{issued.Key.Id}", ApiKeyWithToken.From(issued));
+    }
+
+    static async Task<Ok<ApiKey>> Get(string id, ClaimsPrincipal user, IGrainFactory grains) =>
+        TypedResults.Ok(await Key(grains, id).Read(user.Caller()));
+
+    static async Task<NoContent> Rename(string id, PatchOperation[] patch, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var description = JsonPatch.Replacements(patch, "/description").Select(r => JsonPatch.String(r.Index, r.Value)).ToList().Last();
+        await Key(grains, id).Rename(user.Caller(), description);
+        return TypedResults.NoContent();
+    }
+
+    static async Task<NoContent> Delete(string id, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        Key(grains, id);
+        await grains.DeleteKey(user.Caller(), id);
+        return TypedResults.NoContent();
+    }
+
+    static async Task<Ok<ApiKey>> Revoke(string id, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var caller = user.Caller();
+        // The role first, so a Developer cannot tell which ids exist by the answer.
+        await RequireTenantAdmin(grains, caller);
+        return TypedResults.Ok(await Key(grains, id).Revoke(caller));
+    }
+
+    static async Task<Ok<RevokeResults>> RevokeMany(RevokeRequest body, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        if (body.Ids is not { Count: > 0 and <= KeyQuery.MaxLimit } ids)
+        {
+            throw new ApiKeysException(ProblemCode.InvalidArgument, $"ids holds 1 to {KeyQuery.MaxLimit} key ids.", "/ids");
+        }
+        var blank = ids.ToList().FindIndex(string.IsNullOrEmpty);
+        if (blank >= 0)
+        {
+            throw new ApiKeysException(ProblemCode.InvalidArgument, "Each id is a non-empty string.", $"/ids/{blank}");
+        }
+        var caller = user.Caller();
+        await RequireTenantAdmin(grains, caller);
+        var outcomes = await grains.RevokeKeys(caller, ids.Select(id => id!));
+        return TypedResults.Ok(new RevokeResults(outcomes.Select(o => o.Error is { } code
+            ? new RevokeResult(o.Id, null, ErrorTypes.For(code).With(null))
+            : new RevokeResult(o.Id, KeyStatus.Revoked, null)).ToList()));
+    }
+
+    static async Task<Ok<DeletedKeys>> DeleteMine(ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var caller = user.Caller();
+        return TypedResults.Ok(new DeletedKeys(await grains.User(caller).DeleteAllKeys(caller)));
+    }
+
+    /// <summary>Ids that cannot be key ids are answered without a grain call; they are as absent as unknown ones.</summary>
+    static IApiKeyGrain Key(IGrainFactory grains, string id) =>
+        ApiKeyToken.IsKeyId(id) ? grains.GetGrain<IApiKeyGrain>(id) : throw new ApiKeysException(ProblemCode.KeyNotFound, "No such key.");
+
+    static async Task RequireTenantAdmin(IGrainFactory grains, Caller caller)
+    {
+        if (!(await grains.User(caller).GetRoles()).HasFlag(TenantRoles.TenantAdmin))
+        {
+            throw new ApiKeysException(ProblemCode.TenantAdminRequired, "Only a tenant admin may revoke keys.");
+        }
+    }
+}
+
+/// <summary>Query parameters of the list, as Qlik names them; read as text so every bad value gets a precise error.</summary>
+public sealed class KeyListParameters
+{
+    static readonly Dictionary<string, KeySort> Sorts = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["created"] = KeySort.Created,
+        ["createdByUser"] = KeySort.CreatedByUser,
+        ["sub"] = KeySort.Sub,
+        ["status"] = KeySort.Status,
+        ["description"] = KeySort.Description,
+    };
+
+    /// <summary>Only keys created by this user.</summary>
+    [FromQuery(Name = "createdByUser")] public string? CreatedByUser { get; init; }
+
+    /// <summary>Only keys owned by this user or client.</summary>
+    [FromQuery(Name = "sub")] public string? Sub { get; init; }
+
+    /// <summary><c>active</c>, <c>expired</c> or <c>revoked</c>.</summary>
+    [FromQuery(Name = "status")] public string? Status { get; init; }
+
+    /// <summary>Search: description substring (case-insensitive), exact key id, or exact owner.</summary>
+    [FromQuery(Name = "q")] public string? Q { get; init; }
+
+    /// <summary><c>created</c>, <c>createdByUser</c>, <c>sub</c>, <c>status</c> or <c>description</c>, optionally prefixed <c>+</c> or <c>-</c>; default <c>-created</c>.</summary>
+    [FromQuery(Name = "sort")] public string? Sort { get; init; }
+
+    /// <summary>1 to 100, default 20.</summary>
+    [FromQuery(Name = "limit")] public string? Limit { get; init; }
+
+    /// <summary>Cursor: the page after this key id.</summary>
+    [FromQuery(Name = "startingAfter")] public string? StartingAfter { get; init; }
+
+    /// <summary>Cursor: the page before this key id. Not with startingAfter.</summary>
+    [FromQuery(Name = "endingBefore")] public string? EndingBefore { get; init; }
+
+    public KeyQuery ToQuery()
+    {
+        var limit = 20;
+        if (Limit is not null && (!int.TryParse(Limit, out limit) || limit is < 1 or > KeyQuery.MaxLimit))
+        {
+            throw Invalid("limit", $"limit is an integer from 1 to {KeyQuery.MaxLimit}.");
+        }
+        if (StartingAfter is not null && EndingBefore is not null)
+        {
+            throw Invalid("startingAfter", "startingAfter and endingBefore cannot be combined.");
+        }
+        foreach (var (name, cursor) in new[] { ("startingAfter", StartingAfter), ("endingBefore", EndingBefore) })
+        {
+            if (cursor is not null && !ApiKeyToken.IsKeyId(cursor))
+            {
+                throw Invalid(name, $"{name} is a key id.");
+            }
+        }
+        KeyStatus? status = Status switch
+        {
+            null => null,
+            _ when Enum.TryParse<KeyStatus>(Status, ignoreCase: true, out var s) && !int.TryParse(Status, out _) => s,
+            _ => throw Invalid("status", "status is active, expired or revoked."),
+        };
+        // A '+' typed into a URL arrives as a space.
+        var sort = (Sort ?? "-created").Trim();
+        var descending = sort.StartsWith('-');
+        if (!Sorts.TryGetValue(sort.TrimStart('+', '-'), out var column) || sort.Length - sort.TrimStart('+', '-').Length > 1)
+        {
+            throw Invalid("sort", "sort is one of created, createdByUser, sub, status, description, optionally prefixed + or -.");
+        }
+        if (Q is { Length: > 256 })
+        {
+            throw Invalid("q", "q is at most 256 characters.");
+        }
+        if (CreatedByUser is not null)
+        {
+            Ids.Check(CreatedByUser, "createdByUser");
+        }
+        if (Sub is not null)
+        {
+            Ids.Check(Sub, "sub");
+        }
+        return new KeyQuery(status, Sub, CreatedByUser, string.IsNullOrWhiteSpace(Q) ? null : Q.Trim(), column, descending, limit,
+            StartingAfter, EndingBefore);
+    }
+
+    static ApiKeysException Invalid(string parameter, string detail) => new(ProblemCode.InvalidArgument, detail, parameter);
+}
+
+public sealed record KeyList(IReadOnlyList<ApiKey> Data, Links Links);
+
+/// <param name="Description">Required; at most 256 characters.</param>
+/// <param name="Expiry">ISO 8601 duration such as PT24H; defaults to the tenant's maximum.</param>
+/// <param name="Sub">The owner; the caller when omitted. Another user, or an external client, needs TenantAdmin.</param>
+/// <param name="SubType"><c>user</c> (default) or <c>externalClient</c>.</param>
+public sealed record CreateKeyRequest(string? Description, string? Expiry = null, string? Sub = null, KeySubType? SubType = null);
+
+/// <summary>Qlik's <c>ApiKeyWithToken</c>: the key and, this once, its token.</summary>
+public sealed record ApiKeyWithToken(
+    string Id,
+    string TenantId,
+    string Description,
+    KeyStatus Status,
+    string Sub,
+    KeySubType SubType,
+    DateTimeOffset Expiry,
+    string CreatedByUser,
+    DateTimeOffset Created,
+    DateTimeOffset LastUpdated,
+    string Token)
+{
+    public static ApiKeyWithToken From(IssuedApiKey issued)
+    {
+        var key = issued.Key;
+        return new(key.Id, key.TenantId, key.Description, key.Status, key.Sub, key.SubType, key.Expiry, key.CreatedByUser,
+            key.Created, key.LastUpdated, issued.Token);
+    }
+}
+
+public sealed record RevokeRequest(IReadOnlyList<string?>? Ids);
+
+public sealed record RevokeResults(IReadOnlyList<RevokeResult> Data);
+
+/// <summary>One id's outcome: the key's new status, or the error that kept it from being revoked.</summary>
+public sealed record RevokeResult(string Id, KeyStatus? Status, Error? Error);
+
+public sealed record DeletedKeys(int Deleted);

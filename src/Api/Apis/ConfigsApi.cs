@@ -1,0 +1,69 @@
+using System.Security.Claims;
+using System.Text.Json.Serialization;
+using ApiKeys.Api.Authentication;
+using ApiKeys.Api.Errors;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ApiKeys.Api.Apis;
+
+/// <summary>Qlik's <c>/api/v1/api-keys/configs/{tenantId}</c>: the tenant's API-key settings.</summary>
+public static class ConfigsApi
+{
+    public static IEndpointRouteBuilder MapConfigsApi(this IEndpointRouteBuilder app)
+    {
+        var configs = app.MapGroup("/api/v1/api-keys/configs")
+            .WithTags("API key settings")
+            .RequireAuthorization(CallerClaims.MemberPolicy)
+            .ProducesErrors(401, 403, 404);
+
+        configs.MapGet("/{tenantId}", Get).WithName("getApiKeysConfig")
+            .WithSummary("The tenant's settings; any member of the tenant may read them.");
+        configs.MapPatch("/{tenantId}", Patch).WithName("patchApiKeysConfig").ProducesErrors(400)
+            .Accepts<PatchOperation[]>("application/json", "application/json-patch+json")
+            .WithSummary("TenantAdmin: JSON Patch 'replace' of api_keys_enabled, max_api_key_expiry, max_keys_per_user, scim_externalClient_expiry.");
+        return app;
+    }
+
+    static async Task<Ok<ApiKeysConfigBody>> Get(string tenantId, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var caller = user.Caller();
+        if (caller.TenantId != tenantId)
+        {
+            throw new ApiKeysException(ProblemCode.TenantNotFound, "No such tenant.");
+        }
+        return TypedResults.Ok(ApiKeysConfigBody.From(await grains.GetGrain<ITenantGrain>(tenantId).GetConfig()));
+    }
+
+    static async Task<NoContent> Patch(string tenantId, PatchOperation[] patch, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var change = new ApiKeysConfigChange();
+        foreach (var (index, path, value) in JsonPatch.Replacements(patch, ApiKeysConfigBody.Paths))
+        {
+            change = path switch
+            {
+                "/api_keys_enabled" => change with { ApiKeysEnabled = JsonPatch.Boolean(index, value) },
+                "/max_api_key_expiry" => change with { MaxApiKeyExpiry = JsonPatch.String(index, value) },
+                "/max_keys_per_user" => change with { MaxKeysPerUser = JsonPatch.Integer(index, value) },
+                _ => change with { ScimExternalClientExpiry = JsonPatch.String(index, value) },
+            };
+        }
+        await grains.GetGrain<ITenantGrain>(tenantId).UpdateConfig(user.Caller(), change);
+        return TypedResults.NoContent();
+    }
+}
+
+/// <summary>Qlik's <c>ApiKeysConfig</c>, with its snake_case names.</summary>
+/// <param name="MaxApiKeyExpiry">ISO 8601 duration: the longest lifetime of a new key.</param>
+/// <param name="MaxKeysPerUser">0 to 1000 active keys per user.</param>
+/// <param name="ScimExternalClientExpiry">ISO 8601 duration: the longest lifetime of an externalClient key.</param>
+public sealed record ApiKeysConfigBody(
+    [property: JsonPropertyName("api_keys_enabled")] bool ApiKeysEnabled,
+    [property: JsonPropertyName("max_api_key_expiry")] string MaxApiKeyExpiry,
+    [property: JsonPropertyName("max_keys_per_user")] int MaxKeysPerUser,
+    [property: JsonPropertyName("scim_externalClient_expiry")] string ScimExternalClientExpiry)
+{
+    public static readonly string[] Paths = ["/api_keys_enabled", "/max_api_key_expiry", "/max_keys_per_user", "/scim_externalClient_expiry"];
+
+    public static ApiKeysConfigBody From(ApiKeysConfig config) =>
+        new(config.ApiKeysEnabled, config.MaxApiKeyExpiry, config.MaxKeysPerUser, config.ScimExternalClientExpiry);
+}

@@ -1,0 +1,53 @@
+using System.Security.Claims;
+using ApiKeys.Api.Authentication;
+using ApiKeys.Api.Errors;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ApiKeys.Api.Apis;
+
+/// <summary>Tenant provisioning by the operator.</summary>
+public static class TenantsApi
+{
+    public static IEndpointRouteBuilder MapTenantsApi(this IEndpointRouteBuilder app)
+    {
+        var tenants = app.MapGroup("/api/v1/tenants")
+            .WithTags("Tenants")
+            .ProducesErrors(401, 403, 404);
+
+        tenants.MapPost("/", Create).WithName("createTenant").ProducesErrors(400, 409)
+            .RequireAuthorization(CallerClaims.OperatorPolicy)
+            .WithSummary("Operator: creates a tenant (API keys disabled, Qlik's default limits) and names its first TenantAdmin.");
+        tenants.MapGet("/{tenantId}", Get).WithName("getTenant")
+            .RequireAuthorization(p => p.RequireAssertion(c => c.User.IsOperator() || c.User.HasClaim(x => x.Type == CallerClaims.Tenant)))
+            .WithSummary("The operator reads any tenant; a member reads their own.");
+        return app;
+    }
+
+    static async Task<Created<TenantBody>> Create(CreateTenantRequest body, IGrainFactory grains)
+    {
+        var id = body.Id ?? "t" + Guid.NewGuid().ToString("N")[..15];
+        Ids.Check(id, "/id");
+        var tenant = await grains.GetGrain<ITenantGrain>(id).Create(body.Name ?? "", body.FirstAdmin ?? "");
+        return TypedResults.Created($"/api/v1/tenants/{tenant.Id}", TenantBody.From(tenant));
+    }
+
+    static async Task<Ok<TenantBody>> Get(string tenantId, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        // A member of another tenant learns nothing, not even that this one exists.
+        if (!user.IsOperator() && user.Caller().TenantId != tenantId || !Ids.IsValid(tenantId) ||
+            await grains.GetGrain<ITenantGrain>(tenantId).Get() is not { } tenant)
+        {
+            throw new ApiKeysException(ProblemCode.TenantNotFound, "No such tenant.");
+        }
+        return TypedResults.Ok(TenantBody.From(tenant));
+    }
+}
+
+/// <param name="Id">1 to 128 characters without '/'; generated when omitted.</param>
+/// <param name="FirstAdmin">User id of the tenant's first TenantAdmin.</param>
+public sealed record CreateTenantRequest(string? Name, string? FirstAdmin, string? Id = null);
+
+public sealed record TenantBody(string Id, string Name, DateTimeOffset Created)
+{
+    public static TenantBody From(Tenant tenant) => new(tenant.Id, tenant.Name, tenant.Created);
+}

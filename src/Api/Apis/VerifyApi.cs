@@ -1,0 +1,80 @@
+using ApiKeys.Api.Authentication;
+using ApiKeys.Api.Errors;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ApiKeys.Api.Apis;
+
+/// <summary>
+/// Key validation for calling services and gateways. The presented key is the only credential these endpoints need: the
+/// answer tells the holder of a key about that key and nothing else.
+/// </summary>
+public static class VerifyApi
+{
+    public const string KeyIdHeader = "X-ApiKey-Id";
+    public const string TenantHeader = "X-Tenant-Id";
+    public const string SubHeader = "X-Sub";
+    public const string SubTypeHeader = "X-Sub-Type";
+    public const string RolesHeader = "X-Roles";
+
+    public static IEndpointRouteBuilder MapVerifyApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/v1/api-keys/verify", Verify).WithName("verifyApiKey").WithTags("Validation")
+            .AllowAnonymous().ProducesErrors(400)
+            .WithSummary("Validates a key sent in the body: 200 with valid, the refusal code, and the identity it acts as.");
+        app.MapGet("/api/v1/auth/verify", ForwardAuth).WithName("forwardAuth").WithTags("Validation")
+            .AllowAnonymous().ProducesErrors(401)
+            .WithSummary("Forward authentication (nginx auth_request, Traefik ForwardAuth, Envoy ext_authz): validates the " +
+                "Authorization header; 200 with X-ApiKey-Id, X-Tenant-Id, X-Sub, X-Sub-Type and X-Roles headers, or 401.");
+        return app;
+    }
+
+    static async Task<Ok<VerifyResult>> Verify(VerifyRequest body, IGrainFactory grains)
+    {
+        if (body.Token is null)
+        {
+            throw new ApiKeysException(ProblemCode.InvalidArgument, "token is required.", "/token");
+        }
+        return TypedResults.Ok(VerifyResult.From(await grains.ValidateKey(body.Token)));
+    }
+
+    static async Task<Results<Ok<VerifyResult>, UnauthorizedHttpResult>> ForwardAuth(HttpContext context, IGrainFactory grains)
+    {
+        var token = BearerToken.Read(context.Request);
+        var validation = string.IsNullOrEmpty(token) ? Validation.Refused(ValidationCode.Malformed) : await grains.ValidateKey(token);
+        if (!validation.Valid)
+        {
+            context.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
+            throw new ApiProblem(ErrorTypes.Unauthorized,
+                token is null ? "This call needs 'Authorization: Bearer <API key>'." : KeyAuthenticationHandler.Describe(validation.Code),
+                new ErrorSource(Parameter: "Authorization"));
+        }
+        var headers = context.Response.Headers;
+        headers[KeyIdHeader] = validation.KeyId;
+        headers[TenantHeader] = validation.TenantId;
+        headers[SubHeader] = validation.Sub;
+        headers[SubTypeHeader] = validation.SubType == KeySubType.User ? "user" : "externalClient";
+        headers[RolesHeader] = string.Join(',', RoleRef.From(validation.Roles).Select(r => r.Name));
+        return TypedResults.Ok(VerifyResult.From(validation));
+    }
+}
+
+public sealed record VerifyRequest(string? Token);
+
+/// <summary>The answer to "who is this key?".</summary>
+/// <param name="Code"><c>valid</c>, or why the key is refused: <c>malformed</c>, <c>notFound</c>, <c>expired</c>, <c>revoked</c>, <c>tenantDisabled</c>.</param>
+/// <param name="Roles">The owner's current roles in the key's tenant.</param>
+public sealed record VerifyResult(
+    bool Valid,
+    ValidationCode Code,
+    string? KeyId = null,
+    string? TenantId = null,
+    string? Sub = null,
+    KeySubType? SubType = null,
+    IReadOnlyList<string>? Roles = null,
+    DateTimeOffset? Expiry = null)
+{
+    public static VerifyResult From(Validation validation) => validation.Valid
+        ? new(true, validation.Code, validation.KeyId, validation.TenantId, validation.Sub, validation.SubType,
+            RoleRef.From(validation.Roles).Select(r => r.Name).ToList(), validation.Expiry)
+        : new(false, validation.Code, validation.KeyId, validation.TenantId);
+}

@@ -1,0 +1,42 @@
+using System.Security.Claims;
+
+namespace ApiKeys.Api.Authentication;
+
+/// <summary>
+/// The claims every credential is reduced to, whatever proved it: a member of a tenant (<see cref="Caller"/>), or the operator.
+/// </summary>
+public static class CallerClaims
+{
+    public const string Tenant = "apikeys/tenant";
+    public const string User = "apikeys/user";
+    public const string KeyId = "apikeys/key";
+    public const string Operator = "apikeys/operator";
+
+    /// <summary>Policy for calls made on behalf of a tenant member.</summary>
+    public const string MemberPolicy = "member";
+
+    /// <summary>Policy for provisioning calls.</summary>
+    public const string OperatorPolicy = "operator";
+
+    public static ClaimsIdentity Member(string scheme, string tenantId, string userId, string? keyId = null)
+    {
+        var identity = new ClaimsIdentity(scheme, User, null);
+        identity.AddClaim(new Claim(Tenant, tenantId));
+        identity.AddClaim(new Claim(User, userId));
+        if (keyId is not null)
+        {
+            identity.AddClaim(new Claim(KeyId, keyId));
+        }
+        return identity;
+    }
+
+    public static ClaimsIdentity OperatorIdentity(string scheme) => new([new Claim(Operator, "true")], scheme);
+
+    /// <summary>The tenant member the request acts for; endpoints under the member policy always have one.</summary>
+    public static Caller Caller(this ClaimsPrincipal user) =>
+        user.FindFirstValue(Tenant) is { } tenant && user.FindFirstValue(User) is { } id
+            ? new Caller(tenant, id)
+            : throw new InvalidOperationException("The endpoint needs the member policy.");
+
+    public static bool IsOperator(this ClaimsPrincipal user) => user.HasClaim(c => c.Type == Operator);
+}

@@ -1,0 +1,79 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using ApiKeys.Api.Errors;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace ApiKeys.Api.Authentication;
+
+/// <summary>
+/// Authenticates the opaque Bearer credentials: an API key (the call acts as the key's owner, whose current roles the
+/// grains look up) or the operator token. JWT user tokens go to the JwtBearer handler instead.
+/// </summary>
+public sealed class KeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory loggerFactory,
+    UrlEncoder encoder,
+    IGrainFactory grains,
+    OperatorCredential operatorCredential)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
+{
+    public const string SchemeName = "ApiKey";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var token = BearerToken.Read(Request);
+        if (token is null)
+        {
+            return AuthenticateResult.NoResult();
+        }
+        if (token.Length == 0)
+        {
+            return AuthenticateResult.Fail("Expected 'Authorization: Bearer <credential>'.");
+        }
+        if (operatorCredential.Matches(token))
+        {
+            return Success(CallerClaims.OperatorIdentity(SchemeName));
+        }
+        var validation = await grains.ValidateKey(token);
+        return validation.Valid
+            ? Success(CallerClaims.Member(SchemeName, validation.TenantId!, validation.Sub!, validation.KeyId))
+            : AuthenticateResult.Fail(Describe(validation.Code));
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        var result = await HandleAuthenticateOnceSafeAsync();
+        Response.Headers.WWWAuthenticate = "Bearer";
+        await ErrorResponses.Write(Context, ErrorTypes.Unauthorized.With(
+            result.Failure?.Message ?? "This call needs 'Authorization: Bearer <credential>'.",
+            new ErrorSource(Parameter: "Authorization")));
+    }
+
+    AuthenticateResult Success(ClaimsIdentity identity) =>
+        AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+
+    /// <summary>Why a presented key is refused, in words; says nothing a holder of the key could not learn by using it.</summary>
+    public static string Describe(ValidationCode code) => code switch
+    {
+        ValidationCode.Malformed => "The credential is not a well-formed API key or user token.",
+        ValidationCode.NotFound => "No such API key.",
+        ValidationCode.Expired => "The API key has expired.",
+        ValidationCode.Revoked => "The API key has been revoked.",
+        ValidationCode.TenantDisabled => "API keys are disabled in the key's tenant.",
+        _ => "The API key is valid.",
+    };
+}
+
+/// <summary>The configured operator token, held as a hash and compared in constant time.</summary>
+public sealed class OperatorCredential(IOptions<AuthOptions> options)
+{
+    readonly byte[]? hash = string.IsNullOrEmpty(options.Value.OperatorToken)
+        ? null
+        : SHA256.HashData(Encoding.UTF8.GetBytes(options.Value.OperatorToken));
+
+    public bool Matches(string token) =>
+        hash is not null && CryptographicOperations.FixedTimeEquals(hash, SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+}

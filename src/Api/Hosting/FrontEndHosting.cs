@@ -1,0 +1,148 @@
+using System.Security.Claims;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ApiKeys.Api.Authentication;
+using ApiKeys.Api.Errors;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.IdentityModel.Tokens;
+using Microsoft.OpenApi;
+using Scalar.AspNetCore;
+
+namespace ApiKeys.Api.Hosting;
+
+/// <summary>The REST front door: JSON conventions, credentials, error bodies and the API description.</summary>
+public static class FrontEndHosting
+{
+    /// <summary>Bodies are small JSON documents; anything larger is refused before it is read.</summary>
+    public const long MaxBodyBytes = 64 * 1024;
+
+    const string CredentialScheme = "Credential";
+
+    public static IHostApplicationBuilder AddApiKeysFrontEnd(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        // Hosting's request log prints whole URLs; a key pasted into a query string must not reach the logs before the
+        // CredentialsInUrlGuard refuses the request.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        var auth = builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
+        services.Configure<AuthOptions>(builder.Configuration.GetSection(AuthOptions.Section));
+
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+            o.SerializerOptions.Converters.Add(new UtcTimeConverter());
+        });
+        // Binding failures (bad JSON, wrong content type, oversized body) become exceptions the error handler turns into the error body.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = MaxBodyBytes);
+        services.AddExceptionHandler<ErrorResponses.Handler>();
+        services.AddProblemDetails();
+
+        var devTokens = builder.Environment.IsDevelopment() ? new DevTokens(auth.Jwt) : null;
+        if (devTokens is not null)
+        {
+            services.AddSingleton(devTokens);
+        }
+        services.AddSingleton<OperatorCredential>();
+        services.AddAuthentication(CredentialScheme)
+            .AddPolicyScheme(CredentialScheme, null, o => o.ForwardDefaultSelector = context =>
+                BearerToken.Read(context.Request) is { } token && BearerToken.LooksLikeJwt(token)
+                    ? JwtBearerDefaults.AuthenticationScheme
+                    : KeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, KeyAuthenticationHandler>(KeyAuthenticationHandler.SchemeName, null)
+            .AddJwtBearer(o => ConfigureJwt(o, auth.Jwt, devTokens, builder.Environment.IsDevelopment()));
+        services.AddAuthorizationBuilder()
+            .AddPolicy(CallerClaims.MemberPolicy, p => p.RequireClaim(CallerClaims.Tenant))
+            .AddPolicy(CallerClaims.OperatorPolicy, p => p.RequireClaim(CallerClaims.Operator));
+
+        services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info = new OpenApiInfo
+            {
+                Title = "ApiKeys",
+                Version = "v1",
+                Description = "API key management: Qlik-compatible api-keys endpoints and this service's extensions. " +
+                    "Every /api/v1 call takes 'Authorization: Bearer <API key | user token | operator token>'.",
+            };
+            document.Components ??= new OpenApiComponents();
+            document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+            document.Components.SecuritySchemes["Bearer"] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                Description = "An API key (qlk_...), a user token (JWT) or, for /api/v1/tenants, the operator token.",
+            };
+            document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("Bearer", document)] = [] }];
+            return Task.CompletedTask;
+        }));
+        return builder;
+    }
+
+    public static WebApplication UseApiKeysFrontEnd(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages(ErrorResponses.WriteForStatus);
+        app.UseMiddleware<CredentialsInUrlGuard>();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapOpenApi().AllowAnonymous();
+        app.MapScalarApiReference("/docs").AllowAnonymous();
+        return app;
+    }
+
+    static void ConfigureJwt(JwtBearerOptions o, JwtOptions jwt, DevTokens? devTokens, bool development)
+    {
+        // Roles come from the tenant directory, so only sub and the tenant claim matter; keep their names as issued.
+        o.MapInboundClaims = false;
+        o.RequireHttpsMetadata = !development;
+        if (!string.IsNullOrEmpty(jwt.Authority))
+        {
+            o.Authority = jwt.Authority;
+        }
+        var issuers = new List<string>();
+        if (!string.IsNullOrEmpty(jwt.Issuer))
+        {
+            issuers.Add(jwt.Issuer);
+        }
+        var keys = jwt.SigningKeys.Select(k => (SecurityKey)new SymmetricSecurityKey(Convert.FromBase64String(k))).ToList();
+        if (devTokens is not null)
+        {
+            issuers.Add(DevTokens.Issuer);
+            keys.Add(devTokens.SigningKey);
+        }
+        o.TokenValidationParameters = new TokenValidationParameters
+        {
+            ValidIssuers = issuers,
+            ValidateIssuer = true,
+            ValidAudience = jwt.Audience,
+            IssuerSigningKeys = keys,
+            ValidateIssuerSigningKey = true,
+            ClockSkew = TimeSpan.FromSeconds(30),
+        };
+        o.Events = new JwtBearerEvents
+        {
+            OnTokenValidated = context =>
+            {
+                var principal = context.Principal!;
+                if (principal.FindFirstValue("sub") is not { Length: > 0 } user ||
+                    principal.FindFirstValue(jwt.TenantClaim) is not { Length: > 0 } tenant)
+                {
+                    context.Fail($"The user token needs the 'sub' and '{jwt.TenantClaim}' claims.");
+                    return Task.CompletedTask;
+                }
+                context.Principal = new ClaimsPrincipal(CallerClaims.Member(JwtBearerDefaults.AuthenticationScheme, tenant, user));
+                return Task.CompletedTask;
+            },
+            OnChallenge = async context =>
+            {
+                context.HandleResponse();
+                context.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
+                await ErrorResponses.Write(context.HttpContext, ErrorTypes.Unauthorized.With(
+                    "The user token is invalid, expired, or not from a trusted issuer.", new ErrorSource(Parameter: "Authorization")));
+            },
+        };
+    }
+}

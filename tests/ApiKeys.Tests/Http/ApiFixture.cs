@@ -1,0 +1,152 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Security.Claims;
+using ApiKeys.Grains.Storage;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace ApiKeys.Tests.Http;
+
+/// <summary>
+/// The real Api program, served by Kestrel on a loopback port, co-hosting its Orleans silo on a SQLite file in a temp
+/// folder: HTTP tests go through real sockets, real authentication and real grains. Every log line is captured.
+/// </summary>
+public class ApiFixture : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    public const string OperatorToken = "test-operator-token-7f3a9c";
+    public const string Issuer = "https://idp.test";
+    public const string Audience = "apikeys";
+
+    /// <summary>The identity provider's signing key, as the service is configured to trust it.</summary>
+    public static readonly SymmetricSecurityKey SigningKey = new(Convert.FromBase64String("c2lnbmluZy1rZXktZm9yLWFwaWtleXMtdGVzdHMtMzItYnl0ZXMhIQ=="));
+
+    readonly TestFolder folder = new();
+
+    public ConcurrentQueue<string> Logs { get; } = new();
+
+    protected virtual string Environment => "Development";
+
+    /// <summary>The least level captured; the log-scan fixture lowers it to Trace.</summary>
+    protected virtual LogLevel CapturedLevel => LogLevel.Information;
+
+    public ApiFixture() => UseKestrel(0);
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment(Environment);
+        builder.UseSetting("urls", "http://127.0.0.1:0");
+        builder.UseSetting("ApiKeys:Sqlite", Path.Combine(folder.Path, "apikeys.db"));
+        builder.UseSetting("Orleans:SiloPort", FreePort().ToString());
+        builder.UseSetting("Orleans:GatewayPort", FreePort().ToString());
+        builder.UseSetting("Auth:OperatorToken", OperatorToken);
+        builder.UseSetting("Auth:Jwt:Issuer", Issuer);
+        builder.UseSetting("Auth:Jwt:Audience", Audience);
+        builder.UseSetting("Auth:Jwt:SigningKeys:0", Convert.ToBase64String(SigningKey.Key));
+        builder.ConfigureLogging(logging =>
+        {
+            logging.SetMinimumLevel(CapturedLevel);
+            logging.AddProvider(new CapturingLoggerProvider(Logs));
+        });
+    }
+
+    public Task InitializeAsync()
+    {
+        StartServer();
+        return Task.CompletedTask;
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        folder.Dispose();
+    }
+
+    /// <summary>A client with no credential.</summary>
+    public HttpClient Anonymous() => new() { BaseAddress = BaseAddress };
+
+    /// <summary>Where Kestrel listens.</summary>
+    public Uri BaseAddress => new(Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
+
+    /// <summary>A client that sends <paramref name="credential"/> as its Bearer token.</summary>
+    public HttpClient As(string credential)
+    {
+        var client = Anonymous();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", credential);
+        return client;
+    }
+
+    public HttpClient Operator() => As(OperatorToken);
+
+    /// <summary>A client holding a user token from the trusted identity provider.</summary>
+    public HttpClient User(string tenantId, string userId) => As(UserToken(tenantId, userId));
+
+    public static string UserToken(string tenantId, string userId, SecurityKey? key = null, string issuer = Issuer,
+        string audience = Audience, DateTime? expires = null, string tenantClaim = "tenantId")
+    {
+        var claims = new List<Claim> { new("sub", userId) };
+        if (tenantClaim.Length > 0)
+        {
+            claims.Add(new Claim(tenantClaim, tenantId));
+        }
+        var expiry = expires ?? DateTime.UtcNow.AddHours(1);
+        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = issuer,
+            Audience = audience,
+            Subject = new ClaimsIdentity(claims),
+            NotBefore = expiry.AddHours(-2),
+            IssuedAt = expiry.AddHours(-2),
+            Expires = expiry,
+            SigningCredentials = new SigningCredentials(key ?? SigningKey, SecurityAlgorithms.HmacSha256),
+        });
+    }
+
+    static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ApiCollection : ICollectionFixture<ApiFixture>
+{
+    public const string Name = "api";
+}
+
+/// <summary>Keeps every formatted log line, with its exception, so tests can search them.</summary>
+public sealed class CapturingLoggerProvider(ConcurrentQueue<string> lines) : ILoggerProvider
+{
+    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, lines);
+
+    public void Dispose()
+    {
+    }
+
+    sealed class Logger(string category, ConcurrentQueue<string> lines) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            var properties = state is IEnumerable<KeyValuePair<string, object?>> values
+                ? string.Join(" ", values.Select(v => $"{v.Key}={v.Value}"))
+                : "";
+            lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)} {properties} {exception}");
+        }
+    }
+}
