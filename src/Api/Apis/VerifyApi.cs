@@ -37,16 +37,17 @@ public static class VerifyApi
         return TypedResults.Ok(VerifyResult.From(await grains.ValidateKey(body.Token)));
     }
 
-    static async Task<Results<Ok<VerifyResult>, UnauthorizedHttpResult>> ForwardAuth(HttpContext context, IGrainFactory grains)
+    static async Task<Results<Ok<VerifyResult>, JsonHttpResult<ErrorBody>>> ForwardAuth(HttpContext context, IGrainFactory grains)
     {
         var token = BearerToken.Read(context.Request);
         var validation = string.IsNullOrEmpty(token) ? Validation.Refused(ValidationCode.Malformed) : await grains.ValidateKey(token);
         if (!validation.Valid)
         {
             context.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
-            throw new ApiProblem(ErrorTypes.Unauthorized,
+            var error = ErrorTypes.Unauthorized.With(
                 token is null ? "This call needs 'Authorization: Bearer <API key>'." : KeyAuthenticationHandler.Describe(validation.Code),
                 new ErrorSource(Parameter: "Authorization"));
+            return TypedResults.Json(new ErrorBody([error]), statusCode: error.Status);
         }
         var headers = context.Response.Headers;
         headers[KeyIdHeader] = validation.KeyId;
