@@ -56,6 +56,21 @@ public static class ApiKeyToken
         return true;
     }
 
+    /// <summary>True when <paramref name="text"/> holds a well-formed token anywhere, e.g. a key pasted into a description.</summary>
+    public static bool Appears(ReadOnlySpan<char> text)
+    {
+        for (var at = text.IndexOf(Prefix, StringComparison.Ordinal); at >= 0 && text.Length - at >= Length;)
+        {
+            if (TryParse(text.Slice(at, Length), out _, out _))
+            {
+                return true;
+            }
+            var next = text[(at + 1)..].IndexOf(Prefix, StringComparison.Ordinal);
+            at = next < 0 ? -1 : at + 1 + next;
+        }
+        return false;
+    }
+
     /// <summary>True for a well-formed key id; lets callers refuse other ids before touching a grain.</summary>
     public static bool IsKeyId(ReadOnlySpan<char> id) => id.Length == KeyIdLength && IsLowerHex(id);
 

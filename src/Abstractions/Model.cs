@@ -44,7 +44,11 @@ public sealed record ApiKey(
 
 /// <summary>A newly generated key with its token: returned once, by generation only.</summary>
 [GenerateSerializer, Immutable, Alias("ApiKeys.IssuedApiKey")]
-public sealed record IssuedApiKey([property: Id(0)] ApiKey Key, [property: Id(1)] string Token);
+public sealed record IssuedApiKey([property: Id(0)] ApiKey Key, [property: Id(1)] string Token)
+{
+    /// <summary>Orleans' message tracing prints call results; the token must never be among them.</summary>
+    public override string ToString() => $"IssuedApiKey {{ Key = {Key}, Token = (redacted) }}";
+}
 
 /// <summary>What a caller asks for when generating a key.</summary>
 /// <param name="Sub">Owner of the new key; the caller's own user id when omitted.</param>

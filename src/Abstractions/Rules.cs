@@ -2,7 +2,7 @@ using System.Text;
 
 namespace ApiKeys;
 
-/// <summary>What a key's description may be: required, at most 256 characters, printable, well-formed Unicode.</summary>
+/// <summary>What a key's description may be: required, at most 256 characters, printable, well-formed Unicode, and no API key in it.</summary>
 public static class KeyDescription
 {
     public const int MaxLength = 256;
@@ -21,6 +21,11 @@ public static class KeyDescription
         if (description.Any(char.IsControl))
         {
             throw Invalid("The description must not contain control characters.");
+        }
+        // Descriptions are shown, listed, logged and copied into events; a key pasted into one would leak with them.
+        if (ApiKeyToken.Appears(description))
+        {
+            throw Invalid("The description must not contain an API key.");
         }
         try
         {

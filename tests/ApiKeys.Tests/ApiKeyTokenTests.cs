@@ -16,6 +16,25 @@ public class ApiKeyTokenTests
     }
 
     [Fact]
+    public void A_token_is_found_anywhere_in_a_text_and_look_alikes_are_not()
+    {
+        var (token, _) = ApiKeyToken.Issue(ApiKeyToken.NewKeyId());
+        Assert.True(ApiKeyToken.Appears(token));
+        Assert.True(ApiKeyToken.Appears("qlk_qlk_ " + token + " trailing"));
+        Assert.False(ApiKeyToken.Appears(token.AsSpan()[..^1]));
+        Assert.False(ApiKeyToken.Appears("qlk_" + new string('0', 200)));
+        Assert.False(ApiKeyToken.Appears("no key here"));
+    }
+
+    [Fact]
+    public void An_issued_key_never_prints_its_token()
+    {
+        var (token, _) = ApiKeyToken.Issue(ApiKeyToken.NewKeyId());
+        var key = new ApiKey("id", "t", "d", KeyStatus.Active, "u", KeySubType.User, DateTimeOffset.UnixEpoch, "u", DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch);
+        Assert.DoesNotContain(token, new IssuedApiKey(key, token).ToString());
+    }
+
+    [Fact]
     public void Two_tokens_for_the_same_key_id_have_different_secrets()
     {
         var keyId = ApiKeyToken.NewKeyId();

@@ -84,6 +84,20 @@ public class KeyGenerationTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_description_holding_an_api_key_is_refused_so_the_key_cannot_leak_through_it()
+    {
+        var scenario = await Scenario.Create(fixture.Client);
+        var issued = await scenario.Generate();
+
+        await Expect.Refused(ProblemCode.DescriptionInvalid, () => scenario.Generate(description: issued.Token));
+        await Expect.Refused(ProblemCode.DescriptionInvalid, () => scenario.Generate(description: $"prod key: {issued.Token} (do not share)"));
+        await Expect.Refused(ProblemCode.DescriptionInvalid, () => scenario.Key(issued.Key.Id).Rename(scenario.Developer, "was " + issued.Token));
+        // The prefix alone, or a token that fails its checksum, is just text.
+        await scenario.Generate(description: "qlk_ tokens rotate monthly");
+        await scenario.Generate(description: issued.Token[..^1] + (issued.Token[^1] == '0' ? '1' : '0'));
+    }
+
+    [Fact]
     public async Task Descriptions_may_hold_non_BMP_text_up_to_256_characters_but_not_more()
     {
         var scenario = await Scenario.Create(fixture.Client);

@@ -36,7 +36,7 @@ public class ApiFixture : WebApplicationFactory<Program>, IAsyncLifetime
 
     protected virtual string Environment => "Development";
 
-    /// <summary>The least level captured; the log-scan fixture lowers it to Trace.</summary>
+    /// <summary>The least level captured; by default the configured levels apply, and the log-scan fixture lowers every category to Trace.</summary>
     protected virtual LogLevel CapturedLevel => LogLevel.Information;
 
     public ApiFixture() => UseKestrel(0);
@@ -54,8 +54,12 @@ public class ApiFixture : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Auth:Jwt:SigningKeys:0", Convert.ToBase64String(SigningKey.Key));
         builder.ConfigureLogging(logging =>
         {
-            logging.SetMinimumLevel(CapturedLevel);
             logging.AddProvider(new CapturingLoggerProvider(Logs));
+            if (CapturedLevel < LogLevel.Information)
+            {
+                // A rule for this provider alone outranks the configured category levels: every category, at this level.
+                logging.AddFilter<CapturingLoggerProvider>(null, CapturedLevel);
+            }
         });
     }
 
