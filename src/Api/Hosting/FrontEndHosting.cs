@@ -58,7 +58,16 @@ public static class FrontEndHosting
             .AddPolicy(CallerClaims.MemberPolicy, p => p.RequireClaim(CallerClaims.Tenant))
             .AddPolicy(CallerClaims.OperatorPolicy, p => p.RequireClaim(CallerClaims.Operator));
 
-        services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        services.AddOpenApi(o => o.AddSchemaTransformer((schema, context, _) =>
+        {
+            // Times go through UtcTimeConverter, which hides their type from the schema generator.
+            if (context.JsonTypeInfo.Type == typeof(DateTimeOffset) || context.JsonTypeInfo.Type == typeof(DateTimeOffset?))
+            {
+                schema.Type = JsonSchemaType.String;
+                schema.Format = "date-time";
+            }
+            return Task.CompletedTask;
+        }).AddDocumentTransformer((document, _, _) =>
         {
             document.Info = new OpenApiInfo
             {
