@@ -36,6 +36,9 @@ public class ApiFixture : WebApplicationFactory<Program>, IAsyncLifetime
 
     protected virtual string Environment => "Development";
 
+    /// <summary>False to keep the operator token of appsettings.Development.json, as the README's quick start uses it.</summary>
+    protected virtual bool ConfiguresOperatorToken => true;
+
     /// <summary>The least level captured; by default the configured levels apply, and the log-scan fixture lowers every category to Trace.</summary>
     protected virtual LogLevel CapturedLevel => LogLevel.Information;
 
@@ -48,7 +51,10 @@ public class ApiFixture : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("ApiKeys:Sqlite", Path.Combine(folder.Path, "apikeys.db"));
         builder.UseSetting("Orleans:SiloPort", FreePort().ToString());
         builder.UseSetting("Orleans:GatewayPort", FreePort().ToString());
-        builder.UseSetting("Auth:OperatorToken", OperatorToken);
+        if (ConfiguresOperatorToken)
+        {
+            builder.UseSetting("Auth:OperatorToken", OperatorToken);
+        }
         builder.UseSetting("Auth:Jwt:Issuer", Issuer);
         builder.UseSetting("Auth:Jwt:Audience", Audience);
         builder.UseSetting("Auth:Jwt:SigningKeys:0", Convert.ToBase64String(SigningKey.Key));
