@@ -27,7 +27,10 @@ public static class FrontEndHosting
         // CredentialsInUrlGuard refuses the request.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         var auth = builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
-        services.Configure<AuthOptions>(builder.Configuration.GetSection(AuthOptions.Section));
+        services.AddOptions<AuthOptions>().Bind(builder.Configuration.GetSection(AuthOptions.Section))
+            .Validate(o => string.IsNullOrEmpty(o.OperatorToken) || o.OperatorToken.Length >= 16,
+                "Auth:OperatorToken must be at least 16 characters; use a long random secret.")
+            .ValidateOnStart();
 
         services.ConfigureHttpJsonOptions(o =>
         {
@@ -136,10 +139,10 @@ public static class FrontEndHosting
             OnTokenValidated = context =>
             {
                 var principal = context.Principal!;
-                if (principal.FindFirstValue("sub") is not { Length: > 0 } user ||
-                    principal.FindFirstValue(jwt.TenantClaim) is not { Length: > 0 } tenant)
+                if (principal.FindFirstValue("sub") is not { } user || !Ids.IsValid(user) ||
+                    principal.FindFirstValue(jwt.TenantClaim) is not { } tenant || !Ids.IsValid(tenant))
                 {
-                    context.Fail($"The user token needs the 'sub' and '{jwt.TenantClaim}' claims.");
+                    context.Fail($"The user token needs 'sub' and '{jwt.TenantClaim}' claims of 1 to {Ids.MaxLength} characters without '/'.");
                     return Task.CompletedTask;
                 }
                 context.Principal = new ClaimsPrincipal(CallerClaims.Member(JwtBearerDefaults.AuthenticationScheme, tenant, user));

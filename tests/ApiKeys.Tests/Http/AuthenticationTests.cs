@@ -48,6 +48,8 @@ public sealed class AuthenticationTests(ApiFixture api)
             api.As(ApiFixture.UserToken(tenant.Id, "admin", audience: "another-service")),
             api.As(ApiFixture.UserToken(tenant.Id, "admin", expires: DateTime.UtcNow.AddMinutes(-5))),
             api.As(ApiFixture.UserToken(tenant.Id, "admin", tenantClaim: "")),
+            api.As(ApiFixture.UserToken(tenant.Id, "admin", tenantClaim: "tenant")),
+            api.As(ApiFixture.UserToken(tenant.Id + "/admin", "admin")),
         };
         foreach (var client in bad)
         {
