@@ -3,16 +3,24 @@ namespace ApiKeys;
 /// <summary>A tenant's API-key settings, with Qlik's names and defaults.</summary>
 /// <param name="MaxApiKeyExpiry">ISO 8601 duration, kept as the admin wrote it.</param>
 /// <param name="ScimExternalClientExpiry">ISO 8601 duration: the longest lifetime of an externalClient key.</param>
+/// <param name="ExcessiveUsagePerMinute">Ours: a key validated more often than this in a minute is reported as excessive; 0 turns it off.</param>
+/// <param name="ExcessiveUsageFactor">Ours: a key validated this many times more often than its own recent baseline is reported; 0 turns it off.</param>
 [GenerateSerializer, Immutable, Alias("ApiKeys.ApiKeysConfig")]
 public sealed record ApiKeysConfig(
     [property: Id(0)] bool ApiKeysEnabled,
     [property: Id(1)] string MaxApiKeyExpiry,
     [property: Id(2)] int MaxKeysPerUser,
-    [property: Id(3)] string ScimExternalClientExpiry)
+    [property: Id(3)] string ScimExternalClientExpiry,
+    [property: Id(4)] int ExcessiveUsagePerMinute = ApiKeysConfig.DefaultExcessiveUsagePerMinute,
+    [property: Id(5)] int ExcessiveUsageFactor = ApiKeysConfig.DefaultExcessiveUsageFactor)
 {
     public const int MaxKeysPerUserLimit = 1000;
+    public const int DefaultExcessiveUsagePerMinute = 60_000;
+    public const int DefaultExcessiveUsageFactor = 10;
+    public const int MaxExcessiveUsagePerMinute = 100_000_000;
+    public const int MaxExcessiveUsageFactor = 1000;
 
-    /// <summary>Seed: generation is disabled by default. Qlik: PT24H, 5 keys, P365D.</summary>
+    /// <summary>Seed: generation is disabled by default. Qlik: PT24H, 5 keys, P365D. Ours: 1,000 validations a second, or 10 times the baseline.</summary>
     public static ApiKeysConfig Default { get; } = new(false, "PT24H", 5, "P365D");
 
     /// <summary>Applies the changes an admin asked for, refusing any value out of range.</summary>
@@ -23,13 +31,25 @@ public sealed record ApiKeysConfig(
             throw new ApiKeysException(ProblemCode.InvalidSetting,
                 $"max_keys_per_user must be between 0 and {MaxKeysPerUserLimit}.", "/max_keys_per_user");
         }
+        if (change.ExcessiveUsagePerMinute is < 0 or > MaxExcessiveUsagePerMinute)
+        {
+            throw new ApiKeysException(ProblemCode.InvalidSetting,
+                $"excessive_usage_per_minute must be between 0 (off) and {MaxExcessiveUsagePerMinute}.", "/excessive_usage_per_minute");
+        }
+        if (change.ExcessiveUsageFactor is < 0 or > MaxExcessiveUsageFactor)
+        {
+            throw new ApiKeysException(ProblemCode.InvalidSetting,
+                $"excessive_usage_factor must be between 0 (off) and {MaxExcessiveUsageFactor}.", "/excessive_usage_factor");
+        }
         var maxExpiry = change.MaxApiKeyExpiry is { } m ? Duration.Parse(m, "/max_api_key_expiry").Text : MaxApiKeyExpiry;
         var scimExpiry = change.ScimExternalClientExpiry is { } s ? Duration.Parse(s, "/scim_externalClient_expiry").Text : ScimExternalClientExpiry;
         return new ApiKeysConfig(
             change.ApiKeysEnabled ?? ApiKeysEnabled,
             maxExpiry,
             change.MaxKeysPerUser ?? MaxKeysPerUser,
-            scimExpiry);
+            scimExpiry,
+            change.ExcessiveUsagePerMinute ?? ExcessiveUsagePerMinute,
+            change.ExcessiveUsageFactor ?? ExcessiveUsageFactor);
     }
 }
 
@@ -39,4 +59,6 @@ public sealed record ApiKeysConfigChange(
     [property: Id(0)] bool? ApiKeysEnabled = null,
     [property: Id(1)] string? MaxApiKeyExpiry = null,
     [property: Id(2)] int? MaxKeysPerUser = null,
-    [property: Id(3)] string? ScimExternalClientExpiry = null);
+    [property: Id(3)] string? ScimExternalClientExpiry = null,
+    [property: Id(4)] int? ExcessiveUsagePerMinute = null,
+    [property: Id(5)] int? ExcessiveUsageFactor = null);

@@ -17,6 +17,7 @@ public enum ProblemCode
     InvalidSetting,
     KeyNotActive,
     InvalidArgument,
+    EventNotFound,
 }
 
 /// <summary>A rule of the product refused the call. Carries no secret, so it may be shown to the caller.</summary>

@@ -113,7 +113,10 @@ public interface IApiKeyGrain : IGrainWithStringKey
     Task FlushUsage();
 }
 
-/// <summary>The cluster's single expiry sweep: arms reminders only for keys whose expiry is near, keeping reminders bounded.</summary>
+/// <summary>
+/// The cluster's single sweep: arms reminders only for keys whose expiry is near, keeping reminders bounded; prunes
+/// events and usage past retention.
+/// </summary>
 [Alias("ApiKeys.IExpirySweepGrain")]
 public interface IExpirySweepGrain : IGrainWithStringKey
 {
@@ -122,6 +125,9 @@ public interface IExpirySweepGrain : IGrainWithStringKey
 
     /// <summary>Arms every active key expiring within the horizon; returns how many keys it touched.</summary>
     Task<int> Sweep();
+
+    /// <summary>Deletes audit events and usage older than their retention.</summary>
+    Task Prune();
 }
 
 /// <summary>Grain keys that combine ids.</summary>

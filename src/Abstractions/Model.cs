@@ -40,7 +40,8 @@ public sealed record ApiKey(
     [property: Id(6)] DateTimeOffset Expiry,
     [property: Id(7)] string CreatedByUser,
     [property: Id(8)] DateTimeOffset Created,
-    [property: Id(9)] DateTimeOffset LastUpdated);
+    [property: Id(9)] DateTimeOffset LastUpdated,
+    [property: Id(10)] DateTimeOffset? LastUsed = null);
 
 /// <summary>A newly generated key with its token: returned once, by generation only.</summary>
 [GenerateSerializer, Immutable, Alias("ApiKeys.IssuedApiKey")]

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using ApiKeys.Grains.Monitoring;
 using ApiKeys.Grains.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -27,12 +28,17 @@ public sealed class ApiKeyState
 
     /// <summary>Set with every change and cleared once the catalog has it; a key activating with it set re-applies it.</summary>
     public bool CatalogPending { get; set; }
+
+    /// <summary>Events of changes saved but not yet in the audit log (an outbox); appended, by id, exactly once.</summary>
+    public List<AuditEvent> Outbox { get; set; } = [];
 }
 
 [GrainType("apikey")]
 public sealed partial class ApiKeyGrain(
     [PersistentState("apikey", StorageNames.Default)] IPersistentState<ApiKeyState> state,
     KeyCatalog catalog,
+    AuditLog audit,
+    UsageLog usage,
     TenantPolicyCache tenants,
     [FromKeyedServices(Clock.Key)] TimeProvider time,
     IOptions<ApiKeysOptions> options,
@@ -43,8 +49,7 @@ public sealed partial class ApiKeyGrain(
     TenantRoles ownerRoles;
     Validation? identity;
     bool expiryArmed;
-    long uses;
-    DateTimeOffset lastUsed;
+    UsageMeter? meter;
     IGrainTimer? usageTimer;
 
     ApiKeyState Key => state.State;
@@ -57,13 +62,13 @@ public sealed partial class ApiKeyGrain(
         {
             return;
         }
-        if (Key.CatalogPending)
+        if (Key.CatalogPending || Key.Outbox.Count > 0)
         {
-            await SyncCatalog();
+            await Publish();
         }
         if (Exists && Key.Status == KeyStatus.Active)
         {
-            ownerRoles = await GrainFactory.User(Key.TenantId, Key.Sub).GetRoles();
+            ownerRoles = Key.SubType == KeySubType.User ? await GrainFactory.User(Key.TenantId, Key.Sub).GetRoles() : TenantRoles.None;
             await ArmExpiry();
         }
     }
@@ -89,8 +94,9 @@ public sealed partial class ApiKeyGrain(
             Expiry = key.Expiry,
             SecretHash = secretHash,
         };
-        ownerRoles = roles;
-        await Save();
+        // An external client is not a tenant member: it carries no roles, whatever its id.
+        ownerRoles = key.SubType == KeySubType.User ? roles : TenantRoles.None;
+        await Save(AuditEvents.KeyCreated(ToApiKey(), key.Created));
         await ArmExpiry();
         return ToApiKey();
     }
@@ -99,55 +105,73 @@ public sealed partial class ApiKeyGrain(
 
     public ValueTask<Validation> Validate(byte[] secretHash)
     {
-        // The secret is checked first, so a caller without it learns nothing about the key.
-        if (!Exists || !CryptographicOperations.FixedTimeEquals(secretHash, Key.SecretHash))
+        if (!Exists)
         {
             return ValueTask.FromResult(Validation.Refused(ValidationCode.NotFound));
         }
+        var now = time.GetUtcNow();
+        // The secret is checked first, so a caller without it learns nothing about the key; its tenant sees the attempt.
+        if (!CryptographicOperations.FixedTimeEquals(secretHash, Key.SecretHash))
+        {
+            return ValueTask.FromResult(Refuse(ValidationCode.NotFound, now));
+        }
         if (Key.Status == KeyStatus.Revoked)
         {
-            return ValueTask.FromResult(new Validation(ValidationCode.Revoked, this.GetPrimaryKeyString(), Key.TenantId));
+            return ValueTask.FromResult(Refuse(ValidationCode.Revoked, now));
         }
-        var now = time.GetUtcNow();
         if (Key.Status == KeyStatus.Expired || now >= Key.Expiry)
         {
-            return ValueTask.FromResult(new Validation(ValidationCode.Expired, this.GetPrimaryKeyString(), Key.TenantId));
+            return ValueTask.FromResult(Refuse(ValidationCode.Expired, now));
         }
-        var enabled = tenants.KeysEnabled(Key.TenantId);
-        if (enabled.IsCompletedSuccessfully)
+        var policy = tenants.Policy(Key.TenantId);
+        if (policy.IsCompletedSuccessfully)
         {
-            return ValueTask.FromResult(Accept(enabled.Result, now));
+            return ValueTask.FromResult(Accept(policy.Result, now));
         }
-        return AcceptLater(enabled, now);
+        return AcceptLater(policy, now);
     }
 
-    async ValueTask<Validation> AcceptLater(ValueTask<bool> enabled, DateTimeOffset now) => Accept(await enabled, now);
+    async ValueTask<Validation> AcceptLater(ValueTask<ApiKeysConfig?> policy, DateTimeOffset now) => Accept(await policy, now);
 
-    Validation Accept(bool tenantEnabled, DateTimeOffset now)
+    Validation Accept(ApiKeysConfig? policy, DateTimeOffset now)
     {
-        if (!tenantEnabled)
+        if (policy is not { ApiKeysEnabled: true })
         {
-            return new Validation(ValidationCode.TenantDisabled, this.GetPrimaryKeyString(), Key.TenantId);
+            return Refuse(ValidationCode.TenantDisabled, now);
         }
-        uses++;
-        lastUsed = now;
-        usageTimer ??= this.RegisterGrainTimer(FlushUsage, options.Value.UsageFlushInterval, options.Value.UsageFlushInterval);
+        Meter().Success(now, policy);
         return identity ??= new Validation(ValidationCode.Valid, this.GetPrimaryKeyString(), Key.TenantId, Key.Sub,
             Key.SubType, ownerRoles, Key.Expiry);
+    }
+
+    Validation Refuse(ValidationCode code, DateTimeOffset now)
+    {
+        Meter().Failure(now, code);
+        return code == ValidationCode.NotFound ? Validation.Refused(code) : new Validation(code, this.GetPrimaryKeyString(), Key.TenantId);
+    }
+
+    UsageMeter Meter()
+    {
+        usageTimer ??= this.RegisterGrainTimer(FlushUsage, options.Value.UsageFlushInterval, options.Value.UsageFlushInterval);
+        return meter ??= new UsageMeter(this.GetPrimaryKeyString(), Key.TenantId);
     }
 
     public async Task<ApiKey> Read(Caller caller)
     {
         await CheckOwnerOrAdmin(caller);
-        return ToApiKey();
+        // Uses since the last flush are only in memory; older ones only in the catalog.
+        var stored = (await catalog.GetUsage(this.GetPrimaryKeyString())).LastUsed;
+        var recent = meter?.LastUsed;
+        return ToApiKey() with { LastUsed = recent is null || stored > recent ? stored : recent };
     }
 
     public async Task<ApiKey> Rename(Caller caller, string description)
     {
         await CheckOwnerOrAdmin(caller);
+        var previous = Key.Description;
         Key.Description = KeyDescription.Check(description);
         Key.LastUpdated = time.Now();
-        await Save();
+        await Save(AuditEvents.KeyUpdated(ToApiKey(), previous, caller.UserId, Key.LastUpdated));
         return ToApiKey();
     }
 
@@ -163,7 +187,7 @@ public sealed partial class ApiKeyGrain(
         {
             throw new ApiKeysException(ProblemCode.KeyNotActive, $"Only active keys can be revoked; this key is {KeyCatalog.StatusText(Key.Status)}.");
         }
-        await Retire(KeyStatus.Revoked);
+        await Retire(KeyStatus.Revoked, caller.UserId);
         return ToApiKey();
     }
 
@@ -172,7 +196,7 @@ public sealed partial class ApiKeyGrain(
         await ExpireIfDue();
         if (Exists && Key.Status == KeyStatus.Active)
         {
-            await Retire(KeyStatus.Revoked);
+            await Retire(KeyStatus.Revoked, null, "ownerRemoved");
         }
     }
 
@@ -185,15 +209,15 @@ public sealed partial class ApiKeyGrain(
         Key.Deleted = true;
         Key.SecretHash = [];
         Key.LastUpdated = time.Now();
-        await Save();
+        await Save(AuditEvents.KeyDeleted(ToApiKey(), "deleted", Key.Sub, null, Key.LastUpdated));
         await Disarm();
-        uses = 0;
+        await FlushUsage();
         DeactivateOnIdle();
     }
 
     public Task SetOwnerRoles(TenantRoles roles)
     {
-        ownerRoles = roles;
+        ownerRoles = Key.SubType == KeySubType.User ? roles : TenantRoles.None;
         identity = null;
         return Task.CompletedTask;
     }
@@ -229,21 +253,26 @@ public sealed partial class ApiKeyGrain(
 
     public async Task FlushUsage()
     {
-        if (uses == 0)
+        if (meter is not { HasUnflushed: true })
         {
             usageTimer?.Dispose();
             usageTimer = null;
             return;
         }
-        var (count, at) = (uses, lastUsed);
-        uses = 0;
+        var (rows, events, successes) = meter.Drain();
         try
         {
-            await catalog.AddUsage(this.GetPrimaryKeyString(), count, at);
+            await usage.Add(rows);
+            if (successes > 0 && meter.LastUsed is { } lastUsed)
+            {
+                await catalog.AddUsage(this.GetPrimaryKeyString(), successes, lastUsed);
+            }
+            await audit.Append(events);
+            meter.Flushed(time.GetUtcNow());
         }
         catch (Exception e)
         {
-            uses += count;
+            meter.Restore(rows, events, successes);
             LogUsageFlushFailed(e, this.GetPrimaryKeyString());
         }
     }
@@ -256,11 +285,14 @@ public sealed partial class ApiKeyGrain(
         }
     }
 
-    async Task Retire(KeyStatus status)
+    /// <summary>Ends an active key: revoked by <paramref name="userId"/> (or with <paramref name="reason"/>), or expired.</summary>
+    async Task Retire(KeyStatus status, string? userId = null, string? reason = null)
     {
         Key.Status = status;
         Key.LastUpdated = time.Now();
-        await Save();
+        await Save(status == KeyStatus.Expired
+            ? AuditEvents.KeyExpired(ToApiKey(), Key.LastUpdated)
+            : AuditEvents.KeyDeleted(ToApiKey(), "revoked", userId, reason, Key.LastUpdated));
         await Disarm();
         GrainFactory.User(Key.TenantId, Key.Sub).KeyRetired(this.GetPrimaryKeyString()).Ignore();
     }
@@ -274,17 +306,18 @@ public sealed partial class ApiKeyGrain(
         expiryArmed = false;
     }
 
-    /// <summary>Persists a change, then mirrors it into the catalog.</summary>
-    async Task Save()
+    /// <summary>Persists a change with its event, then mirrors it into the catalog and the audit log.</summary>
+    async Task Save(AuditEvent change)
     {
         identity = null;
         Key.Version++;
         Key.CatalogPending = true;
+        Key.Outbox.Add(change);
         await state.WriteStateAsync();
-        await SyncCatalog();
+        await Publish();
     }
 
-    async Task SyncCatalog()
+    async Task Publish()
     {
         try
         {
@@ -296,12 +329,14 @@ public sealed partial class ApiKeyGrain(
             {
                 await catalog.Upsert(ToApiKey(), Key.Version);
             }
+            await audit.Append(Key.Outbox);
             Key.CatalogPending = false;
+            Key.Outbox.Clear();
             await state.WriteStateAsync();
         }
         catch (Exception e)
         {
-            // The grain state is the truth; the catalog catches up when this key next activates.
+            // The grain state is the truth; the catalog and the audit log catch up when this key next activates.
             LogCatalogWriteFailed(e, this.GetPrimaryKeyString());
         }
     }
@@ -336,6 +371,6 @@ public sealed partial class ApiKeyGrain(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not write usage of key {KeyId}; it is kept for the next flush")]
     partial void LogUsageFlushFailed(Exception exception, string keyId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not update the catalog for key {KeyId}; it is repaired on the key's next activation")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not update the catalog or audit log for key {KeyId}; they are repaired on the key's next activation")]
     partial void LogCatalogWriteFailed(Exception exception, string keyId);
 }

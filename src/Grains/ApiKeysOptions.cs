@@ -12,6 +12,12 @@ public sealed class ApiKeysOptions
     /// <summary>How often the sweep runs (a reminder, so at least a minute).</summary>
     public TimeSpan SweepPeriod { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>How long audit events are kept; the sweep deletes older ones.</summary>
+    public TimeSpan EventRetention { get; set; } = TimeSpan.FromDays(90);
+
+    /// <summary>How long per-minute usage is kept; at least the longest usage window an API call may ask for.</summary>
+    public TimeSpan UsageRetention { get; set; } = TimeSpan.FromDays(35);
+
     /// <summary>How long a silo trusts a tenant's kill switch before asking the tenant again: the bound on disabling.</summary>
     public TimeSpan TenantPolicyFreshness { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -7,10 +7,13 @@ namespace ApiKeys.Grains;
 /// <summary>
 /// Arms expiry reminders only for keys expiring within the horizon, so the reminder table holds a few rows instead of
 /// one per key. Also catches keys that expired while the cluster was down: their expiry is past, so arming expires them.
+/// Its tick also drops events and usage past their retention, a bounded batch at a time.
 /// </summary>
 [GrainType("expiry-sweep")]
 public sealed class ExpirySweepGrain(
     KeyCatalog catalog,
+    AuditLog audit,
+    UsageLog usage,
     [FromKeyedServices(Clock.Key)] TimeProvider time,
     IOptions<ApiKeysOptions> options) : Grain, IExpirySweepGrain, IRemindable
 {
@@ -44,5 +47,28 @@ public sealed class ExpirySweepGrain(
         }
     }
 
-    public Task ReceiveReminder(string reminderName, TickStatus status) => Sweep();
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        await Sweep();
+        await Prune();
+    }
+
+    /// <summary>Deletes events and usage past retention, at most ten batches a tick so a backlog never stalls the sweep.</summary>
+    public async Task Prune()
+    {
+        var now = time.GetUtcNow();
+        await InBatches(() => audit.Prune(now - options.Value.EventRetention, BatchSize));
+        await InBatches(() => usage.Prune(UsageLog.MinuteOf(now - options.Value.UsageRetention), BatchSize));
+    }
+
+    static async Task InBatches(Func<Task<int>> prune)
+    {
+        for (var batch = 0; batch < 10; batch++)
+        {
+            if (await prune() < BatchSize)
+            {
+                return;
+            }
+        }
+    }
 }

@@ -1,3 +1,5 @@
+using ApiKeys.Grains.Monitoring;
+using ApiKeys.Grains.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ApiKeys.Grains;
@@ -8,17 +10,24 @@ public sealed class TenantState
     public DateTimeOffset Created { get; set; }
     public ApiKeysConfig Config { get; set; } = ApiKeysConfig.Default;
     public HashSet<string> Members { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Events of changes saved but not yet in the audit log (an outbox); appended, by id, exactly once.</summary>
+    public List<AuditEvent> Outbox { get; set; } = [];
 }
 
 [GrainType("tenant")]
 public sealed class TenantGrain(
     [PersistentState("tenant", StorageNames.Default)] IPersistentState<TenantState> state,
     TenantPolicyCache policies,
+    AuditLog audit,
     [FromKeyedServices(Clock.Key)] TimeProvider time) : Grain, ITenantGrain
 {
     string Id => this.GetPrimaryKeyString();
 
     bool Exists => state.State.Name is not null;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken) =>
+        state.State.Outbox.Count > 0 ? Publish() : Task.CompletedTask;
 
     public async Task<Tenant> Create(string name, string firstAdminUserId)
     {
@@ -33,9 +42,10 @@ public sealed class TenantGrain(
             throw new ApiKeysException(ProblemCode.TenantExists, "The tenant exists already.", "/id");
         }
         state.State = new TenantState { Name = name, Created = time.Now(), Members = [firstAdminUserId] };
-        await state.WriteStateAsync();
+        var tenant = new Tenant(Id, name, state.State.Created);
+        await Save(AuditEvents.TenantCreated(tenant, firstAdminUserId));
         await GrainFactory.User(Id, firstAdminUserId).SetRoles(TenantRoles.TenantAdmin);
-        return new Tenant(Id, name, state.State.Created);
+        return tenant;
     }
 
     public Task<Tenant?> Get() => Task.FromResult(Exists ? new Tenant(Id, state.State.Name!, state.State.Created) : null);
@@ -46,8 +56,9 @@ public sealed class TenantGrain(
     public async Task<ApiKeysConfig> UpdateConfig(Caller caller, ApiKeysConfigChange change)
     {
         await RequireAdmin(caller);
-        state.State.Config = state.State.Config.With(change);
-        await state.WriteStateAsync();
+        var before = state.State.Config;
+        state.State.Config = before.With(change);
+        await Save(AuditEvents.ConfigUpdated(Id, caller.UserId, before, state.State.Config, time.Now()));
         policies.Forget(Id);
         return state.State.Config;
     }
@@ -56,11 +67,11 @@ public sealed class TenantGrain(
     {
         await RequireAdmin(caller);
         Ids.Check(userId, "/userId");
-        if (state.State.Members.Add(userId))
-        {
-            await state.WriteStateAsync();
-        }
-        await GrainFactory.User(Id, userId).SetRoles(roles);
+        var user = GrainFactory.User(Id, userId);
+        var before = await user.GetRoles();
+        state.State.Members.Add(userId);
+        await Save(AuditEvents.RolesUpdated(Id, caller.UserId, userId, before, roles, time.Now()));
+        await user.SetRoles(roles);
     }
 
     public async Task RemoveUser(Caller caller, string userId)
@@ -70,8 +81,9 @@ public sealed class TenantGrain(
         {
             throw new ApiKeysException(ProblemCode.NotMember, "No such user in the tenant.", "/userId");
         }
-        await state.WriteStateAsync();
-        await GrainFactory.User(Id, userId).Leave();
+        var user = GrainFactory.User(Id, userId);
+        await Save(AuditEvents.UserRemoved(Id, caller.UserId, userId, await user.GetRoles(), time.Now()));
+        await user.Leave();
     }
 
     public async Task<IReadOnlyList<TenantUser>> GetUsers(Caller caller)
@@ -80,6 +92,28 @@ public sealed class TenantGrain(
         var users = state.State.Members.Order(StringComparer.Ordinal)
             .Select(async id => new TenantUser(id, await GrainFactory.User(Id, id).GetRoles()));
         return await Task.WhenAll(users);
+    }
+
+    /// <summary>Persists a change with its event, then appends the event; a failed append is retried on the next change or activation.</summary>
+    async Task Save(AuditEvent change)
+    {
+        state.State.Outbox.Add(change);
+        await state.WriteStateAsync();
+        await Publish();
+    }
+
+    async Task Publish()
+    {
+        try
+        {
+            await audit.Append(state.State.Outbox);
+            state.State.Outbox.Clear();
+            await state.WriteStateAsync();
+        }
+        catch (Exception)
+        {
+            // The change is saved; its event stays in the outbox until an append succeeds.
+        }
     }
 
     async Task RequireAdmin(Caller caller)

@@ -17,32 +17,33 @@ public sealed class TenantPolicyCache(
     readonly ConcurrentDictionary<string, Entry> entries = new(StringComparer.Ordinal);
     readonly TimeSpan freshness = options.Value.TenantPolicyFreshness;
 
-    public ValueTask<bool> KeysEnabled(string tenantId)
+    /// <summary>The tenant's settings as this silo last fetched them; null for a tenant that does not exist (its keys are refused).</summary>
+    public ValueTask<ApiKeysConfig?> Policy(string tenantId)
     {
         var now = time.GetUtcNow();
-        if (entries.TryGetValue(tenantId, out var entry) && now - entry.FetchStarted < freshness && !entry.Enabled.IsFaulted)
+        if (entries.TryGetValue(tenantId, out var entry) && now - entry.FetchStarted < freshness && !entry.Config.IsFaulted)
         {
-            return entry.Enabled.IsCompletedSuccessfully ? ValueTask.FromResult(entry.Enabled.Result) : new ValueTask<bool>(entry.Enabled);
+            return entry.Config.IsCompletedSuccessfully ? ValueTask.FromResult(entry.Config.Result) : new ValueTask<ApiKeysConfig?>(entry.Config);
         }
         var fresh = new Entry(Fetch(tenantId), now);
         entries[tenantId] = fresh;
-        return new ValueTask<bool>(fresh.Enabled);
+        return new ValueTask<ApiKeysConfig?>(fresh.Config);
     }
 
     /// <summary>Forgets a tenant in this silo at once, after a change made here.</summary>
     public void Forget(string tenantId) => entries.TryRemove(tenantId, out _);
 
-    async Task<bool> Fetch(string tenantId)
+    async Task<ApiKeysConfig?> Fetch(string tenantId)
     {
         try
         {
-            return (await grains.GetGrain<ITenantGrain>(tenantId).GetConfig()).ApiKeysEnabled;
+            return await grains.GetGrain<ITenantGrain>(tenantId).GetConfig();
         }
         catch (ApiKeysException e) when (e.Code == ProblemCode.TenantNotFound)
         {
-            return false;
+            return null;
         }
     }
 
-    sealed record Entry(Task<bool> Enabled, DateTimeOffset FetchStarted);
+    sealed record Entry(Task<ApiKeysConfig?> Config, DateTimeOffset FetchStarted);
 }

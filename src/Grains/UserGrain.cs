@@ -138,6 +138,10 @@ public sealed class UserGrain(
             throw new ApiKeysException(ProblemCode.TenantAdminRequired,
                 "Only a tenant admin may generate keys for another user or for an external client.", "/sub");
         }
+        if (subType == KeySubType.ExternalClient && state.State.Member)
+        {
+            throw new ApiKeysException(ProblemCode.InvalidArgument, "An externalClient key's sub names a client, not a member of the tenant.", "/sub");
+        }
         if (subType == KeySubType.User && !state.State.Member)
         {
             throw new ApiKeysException(ProblemCode.NotMember, "The owner is not a member of the tenant.", "/sub");

@@ -39,6 +39,7 @@ public static class ApiKeysApi
     static async Task<Ok<KeyList>> List([AsParameters] KeyListParameters parameters, HttpRequest request, ClaimsPrincipal user,
         IGrainFactory grains)
     {
+        QueryText.RequireSingleValues(request);
         var page = await grains.GetGrain<IKeyCatalogGrain>(0).List(user.Caller(), parameters.ToQuery());
         return TypedResults.Ok(new KeyList(page.Keys,
             Links.For(request, page.Keys.FirstOrDefault()?.Id, page.Keys.LastOrDefault()?.Id, page.HasNext, page.HasPrevious)));
@@ -47,7 +48,12 @@ public static class ApiKeysApi
     static async Task<Created<ApiKeyWithToken>> Create(CreateKeyRequest body, ClaimsPrincipal user, IGrainFactory grains, HttpResponse response)
     {
         var caller = user.Caller();
-        var subType = body.SubType ?? KeySubType.User;
+        var subType = body.SubType switch
+        {
+            null or "user" => KeySubType.User,
+            "externalClient" => KeySubType.ExternalClient,
+            _ => throw new ApiKeysException(ProblemCode.InvalidArgument, "subType is user or externalClient.", "/subType"),
+        };
         if (subType == KeySubType.ExternalClient && body.Sub is null)
         {
             throw new ApiKeysException(ProblemCode.InvalidArgument, "An externalClient key needs the client's id in sub.", "/sub");
@@ -72,8 +78,7 @@ public static class ApiKeysApi
 
     static async Task<NoContent> Delete(string id, ClaimsPrincipal user, IGrainFactory grains)
     {
-        Key(grains, id);
-        await grains.DeleteKey(user.Caller(), id);
+        await grains.DeleteKey(user.Caller(), RequireKeyId(id));
         return TypedResults.NoContent();
     }
 
@@ -110,9 +115,11 @@ public static class ApiKeysApi
         return TypedResults.Ok(new DeletedKeys(await grains.User(caller).DeleteAllKeys(caller)));
     }
 
+    static IApiKeyGrain Key(IGrainFactory grains, string id) => grains.GetGrain<IApiKeyGrain>(RequireKeyId(id));
+
     /// <summary>Ids that cannot be key ids are answered without a grain call; they are as absent as unknown ones.</summary>
-    static IApiKeyGrain Key(IGrainFactory grains, string id) =>
-        ApiKeyToken.IsKeyId(id) ? grains.GetGrain<IApiKeyGrain>(id) : throw new ApiKeysException(ProblemCode.KeyNotFound, "No such key.");
+    static string RequireKeyId(string id) =>
+        ApiKeyToken.IsKeyId(id) ? id : throw new ApiKeysException(ProblemCode.KeyNotFound, "No such key.");
 
     static async Task RequireTenantAdmin(IGrainFactory grains, Caller caller)
     {
@@ -180,7 +187,9 @@ public sealed class KeyListParameters
         KeyStatus? status = Status switch
         {
             null => null,
-            _ when Enum.TryParse<KeyStatus>(Status, ignoreCase: true, out var s) && !int.TryParse(Status, out _) => s,
+            "active" => KeyStatus.Active,
+            "expired" => KeyStatus.Expired,
+            "revoked" => KeyStatus.Revoked,
             _ => throw Invalid("status", "status is active, expired or revoked."),
         };
         // A '+' typed into a URL arrives as a space.
@@ -215,7 +224,7 @@ public sealed record KeyList(IReadOnlyList<ApiKey> Data, Links Links);
 /// <param name="Expiry">ISO 8601 duration such as PT24H; defaults to the tenant's maximum.</param>
 /// <param name="Sub">The owner; the caller when omitted. Another user, or an external client, needs TenantAdmin.</param>
 /// <param name="SubType"><c>user</c> (default) or <c>externalClient</c>.</param>
-public sealed record CreateKeyRequest(string? Description, string? Expiry = null, string? Sub = null, KeySubType? SubType = null);
+public sealed record CreateKeyRequest(string? Description, string? Expiry = null, string? Sub = null, string? SubType = null);
 
 /// <summary>Qlik's <c>ApiKeyWithToken</c>: the key and, this once, its token.</summary>
 public sealed record ApiKeyWithToken(
@@ -231,6 +240,9 @@ public sealed record ApiKeyWithToken(
     DateTimeOffset LastUpdated,
     string Token)
 {
+    /// <summary>Whatever prints this record (a debugger, a log line) must not print the token.</summary>
+    public override string ToString() => $"ApiKeyWithToken {{ Id = {Id}, TenantId = {TenantId}, Token = (redacted) }}";
+
     public static ApiKeyWithToken From(IssuedApiKey issued)
     {
         var key = issued.Key;

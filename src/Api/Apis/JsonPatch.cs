@@ -36,8 +36,23 @@ public static class JsonPatch
         }
     }
 
-    public static string String(int index, JsonElement value) =>
-        value.ValueKind == JsonValueKind.String ? value.GetString()! : throw Invalid(index, "value", "Expected a string.");
+    public static string String(int index, JsonElement value, string member = "value") =>
+        value.ValueKind == JsonValueKind.String && TryGetText(value, out var text) ? text : throw Invalid(index, member, "Expected a string of well-formed Unicode.");
+
+    /// <summary>JSON may escape a lone surrogate, which .NET refuses to turn into a string.</summary>
+    static bool TryGetText(JsonElement value, out string text)
+    {
+        try
+        {
+            text = value.GetString()!;
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            text = "";
+            return false;
+        }
+    }
 
     public static bool Boolean(int index, JsonElement value) =>
         value.ValueKind is JsonValueKind.True or JsonValueKind.False ? value.GetBoolean() : throw Invalid(index, "value", "Expected true or false.");

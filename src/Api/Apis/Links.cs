@@ -20,7 +20,8 @@ public sealed record Links(Link Self, Link? Next = null, Link? Prev = null)
     static string WithCursor(HttpRequest request, string cursor, string id)
     {
         var query = request.Query
-            .Where(q => q.Key is not ("startingAfter" or "endingBefore"))
+            .Where(q => !q.Key.Equals("startingAfter", StringComparison.OrdinalIgnoreCase) &&
+                        !q.Key.Equals("endingBefore", StringComparison.OrdinalIgnoreCase))
             .SelectMany(q => q.Value.Select(v => KeyValuePair.Create(q.Key, v)))
             .Append(KeyValuePair.Create(cursor, (string?)id));
         return UriHelper.BuildAbsolute(request.Scheme, request.Host, request.PathBase, request.Path, QueryString.Create(query));

@@ -18,7 +18,7 @@ public static class TenantsApi
             .RequireAuthorization(CallerClaims.OperatorPolicy)
             .WithSummary("Operator: creates a tenant (API keys disabled, Qlik's default limits) and names its first TenantAdmin.");
         tenants.MapGet("/{tenantId}", Get).WithName("getTenant")
-            .RequireAuthorization(p => p.RequireAssertion(c => c.User.IsOperator() || c.User.HasClaim(x => x.Type == CallerClaims.Tenant)))
+            .RequireAuthorization(CallerClaims.OperatorOrMemberPolicy)
             .WithSummary("The operator reads any tenant; a member reads their own.");
         return app;
     }
@@ -34,7 +34,7 @@ public static class TenantsApi
     static async Task<Ok<TenantBody>> Get(string tenantId, ClaimsPrincipal user, IGrainFactory grains)
     {
         // A member of another tenant learns nothing, not even that this one exists.
-        if (!user.IsOperator() && user.Caller().TenantId != tenantId || !Ids.IsValid(tenantId) ||
+        if ((!user.IsOperator() && user.Caller().TenantId != tenantId) || !Ids.IsValid(tenantId) ||
             await grains.GetGrain<ITenantGrain>(tenantId).Get() is not { } tenant)
         {
             throw new ApiKeysException(ProblemCode.TenantNotFound, "No such tenant.");

@@ -91,8 +91,7 @@ public sealed record RoleRef(string Name)
         foreach (var role in value.EnumerateArray())
         {
             if (role.ValueKind != JsonValueKind.Object || !role.TryGetProperty("name", out var name) ||
-                name.ValueKind != JsonValueKind.String ||
-                !Names.TryGetValue(name.GetString()!, out var parsed))
+                !Names.TryGetValue(JsonPatch.String(index, name, $"value/{i}/name"), out var parsed))
             {
                 throw JsonPatch.Invalid(index, $"value/{i}", "Each role is {\"name\":\"TenantAdmin\"} or {\"name\":\"Developer\"}.");
             }

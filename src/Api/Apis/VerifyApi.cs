@@ -59,7 +59,11 @@ public static class VerifyApi
     }
 }
 
-public sealed record VerifyRequest(string? Token);
+public sealed record VerifyRequest(string? Token)
+{
+    /// <summary>Whatever prints this record (a debugger, a log line) must not print the token.</summary>
+    public override string ToString() => "VerifyRequest { Token = (redacted) }";
+}
 
 /// <summary>The answer to "who is this key?".</summary>
 /// <param name="Code"><c>valid</c>, or why the key is refused: <c>malformed</c>, <c>notFound</c>, <c>expired</c>, <c>revoked</c>, <c>tenantDisabled</c>.</param>

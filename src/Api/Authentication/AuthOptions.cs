@@ -9,6 +9,28 @@ public sealed class AuthOptions
     public string? OperatorToken { get; set; }
 
     public JwtOptions Jwt { get; set; } = new();
+
+    /// <summary>What is wrong with these settings, or null.</summary>
+    public string? Problem()
+    {
+        if (!string.IsNullOrEmpty(OperatorToken) && (OperatorToken.Length < 16 || BearerToken.LooksLikeJwt(OperatorToken)))
+        {
+            return "Auth:OperatorToken must be at least 16 characters and not shaped like a JWT (two dots); use a long random secret.";
+        }
+        foreach (var key in Jwt.SigningKeys)
+        {
+            var bytes = new byte[key.Length];
+            if (!Convert.TryFromBase64String(key, bytes, out var length) || length < 32)
+            {
+                return "Each Auth:Jwt:SigningKeys entry must be base64 of at least 32 bytes.";
+            }
+        }
+        if (Jwt.SigningKeys.Count > 0 && string.IsNullOrEmpty(Jwt.Issuer) && string.IsNullOrEmpty(Jwt.Authority))
+        {
+            return "Auth:Jwt:SigningKeys needs Auth:Jwt:Issuer, the issuer whose tokens they verify.";
+        }
+        return null;
+    }
 }
 
 /// <summary>User tokens from the platform's identity provider.</summary>

@@ -12,11 +12,17 @@ public static class CallerClaims
     public const string KeyId = "apikeys/key";
     public const string Operator = "apikeys/operator";
 
+    /// <summary>An external client's id; such a caller is not a tenant member and may use no member endpoint.</summary>
+    public const string Client = "apikeys/client";
+
     /// <summary>Policy for calls made on behalf of a tenant member.</summary>
     public const string MemberPolicy = "member";
 
     /// <summary>Policy for provisioning calls.</summary>
     public const string OperatorPolicy = "operator";
+
+    /// <summary>Policy for reads both the operator and a tenant's members make.</summary>
+    public const string OperatorOrMemberPolicy = "operator-or-member";
 
     public static ClaimsIdentity Member(string scheme, string tenantId, string userId, string? keyId = null)
     {
@@ -29,6 +35,9 @@ public static class CallerClaims
         }
         return identity;
     }
+
+    public static ClaimsIdentity ExternalClient(string scheme, string clientId, string keyId) =>
+        new([new Claim(Client, clientId), new Claim(KeyId, keyId)], scheme);
 
     public static ClaimsIdentity OperatorIdentity(string scheme) => new([new Claim(Operator, "true")], scheme);
 

@@ -38,9 +38,13 @@ public sealed class KeyAuthenticationHandler(
             return Success(CallerClaims.OperatorIdentity(SchemeName));
         }
         var validation = await grains.ValidateKey(token);
-        return validation.Valid
-            ? Success(CallerClaims.Member(SchemeName, validation.TenantId!, validation.Sub!, validation.KeyId))
-            : AuthenticateResult.Fail(Describe(validation.Code));
+        if (!validation.Valid)
+        {
+            return AuthenticateResult.Fail(Describe(validation.Code));
+        }
+        return Success(validation.SubType == KeySubType.User
+            ? CallerClaims.Member(SchemeName, validation.TenantId!, validation.Sub!, validation.KeyId)
+            : CallerClaims.ExternalClient(SchemeName, validation.Sub!, validation.KeyId!));
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)

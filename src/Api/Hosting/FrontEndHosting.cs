@@ -6,6 +6,7 @@ using ApiKeys.Api.Errors;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using Microsoft.OpenApi;
 using Scalar.AspNetCore;
@@ -27,10 +28,12 @@ public static class FrontEndHosting
         // CredentialsInUrlGuard refuses the request.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         var auth = builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
-        services.AddOptions<AuthOptions>().Bind(builder.Configuration.GetSection(AuthOptions.Section))
-            .Validate(o => string.IsNullOrEmpty(o.OperatorToken) || o.OperatorToken.Length >= 16,
-                "Auth:OperatorToken must be at least 16 characters; use a long random secret.")
-            .ValidateOnStart();
+        // Misconfigured credentials stop the start, rather than failing the first request that needs them.
+        if (auth.Problem() is { } problem)
+        {
+            throw new InvalidOperationException(problem);
+        }
+        services.AddSingleton(Options.Create(auth));
 
         services.ConfigureHttpJsonOptions(o =>
         {
@@ -50,16 +53,21 @@ public static class FrontEndHosting
             services.AddSingleton(devTokens);
         }
         services.AddSingleton<OperatorCredential>();
-        services.AddAuthentication(CredentialScheme)
+        // No default scheme: only endpoints under a policy authenticate, so the validation endpoints and health checks
+        // never validate a key they were not asked about.
+        services.AddAuthentication()
             .AddPolicyScheme(CredentialScheme, null, o => o.ForwardDefaultSelector = context =>
-                BearerToken.Read(context.Request) is { } token && BearerToken.LooksLikeJwt(token)
+                BearerToken.Read(context.Request) is { } token && BearerToken.LooksLikeJwt(token) &&
+                !context.RequestServices.GetRequiredService<OperatorCredential>().Matches(token)
                     ? JwtBearerDefaults.AuthenticationScheme
                     : KeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, KeyAuthenticationHandler>(KeyAuthenticationHandler.SchemeName, null)
             .AddJwtBearer(o => ConfigureJwt(o, auth.Jwt, devTokens, builder.Environment.IsDevelopment()));
         services.AddAuthorizationBuilder()
-            .AddPolicy(CallerClaims.MemberPolicy, p => p.RequireClaim(CallerClaims.Tenant))
-            .AddPolicy(CallerClaims.OperatorPolicy, p => p.RequireClaim(CallerClaims.Operator));
+            .AddPolicy(CallerClaims.MemberPolicy, p => p.AddAuthenticationSchemes(CredentialScheme).RequireClaim(CallerClaims.Tenant))
+            .AddPolicy(CallerClaims.OperatorPolicy, p => p.AddAuthenticationSchemes(CredentialScheme).RequireClaim(CallerClaims.Operator))
+            .AddPolicy(CallerClaims.OperatorOrMemberPolicy, p => p.AddAuthenticationSchemes(CredentialScheme)
+                .RequireAssertion(c => c.User.IsOperator() || c.User.HasClaim(x => x.Type == CallerClaims.Tenant)));
 
         services.AddOpenApi(o => o.AddSchemaTransformer((schema, context, _) =>
         {
@@ -97,7 +105,7 @@ public static class FrontEndHosting
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages(ErrorResponses.WriteForStatus);
-        app.UseMiddleware<CredentialsInUrlGuard>();
+        app.UseMiddleware<RequestScreening>();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapOpenApi().AllowAnonymous();

@@ -14,6 +14,8 @@ public static class ApiKeysSilo
         services.AddSingleton(database);
         services.AddSingleton<Migrator>();
         services.AddSingleton<KeyCatalog>();
+        services.AddSingleton<AuditLog>();
+        services.AddSingleton<UsageLog>();
         services.AddSingleton<TenantPolicyCache>();
         services.TryAddKeyedSingleton(Clock.Key, TimeProvider.System);
         services.AddOptions<ApiKeysOptions>().Configure(o => configure?.Invoke(o));

@@ -110,8 +110,8 @@ public sealed class KeyCatalog(ApiKeysDatabase database)
         var compare = descending ? "<" : ">";
 
         await using var command = database.DataSource.CreateCommand();
-        var sql = new StringBuilder("""
-            SELECT id, tenant_id, description, status, sub, sub_type, created_by_user, created, last_updated, expiry
+        var sql = new StringBuilder($"""
+            SELECT {Columns}
             FROM key_catalog WHERE tenant_id = @tenant_id
             """);
         Add(command, "tenant_id", tenantId);
@@ -181,7 +181,36 @@ public sealed class KeyCatalog(ApiKeysDatabase database)
         CreatedByUser: reader.GetString(6),
         Created: DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(7)),
         LastUpdated: DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(8)),
-        Expiry: DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(9)));
+        Expiry: DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(9)),
+        LastUsed: reader.IsDBNull(10) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(10)));
+
+    const string Columns = "id, tenant_id, description, status, sub, sub_type, created_by_user, created, last_updated, expiry, last_used";
+
+    /// <summary>The tenant's keys among <paramref name="keyIds"/>, by id.</summary>
+    public async Task<IReadOnlyDictionary<string, ApiKey>> GetMany(string tenantId, IReadOnlyCollection<string> keyIds,
+        CancellationToken cancellationToken = default)
+    {
+        var keys = new Dictionary<string, ApiKey>(StringComparer.Ordinal);
+        if (keyIds.Count == 0)
+        {
+            return keys;
+        }
+        await using var command = database.DataSource.CreateCommand();
+        var names = keyIds.Select((id, i) =>
+        {
+            Add(command, $"id{i}", id);
+            return $"@id{i}";
+        });
+        command.CommandText = $"SELECT {Columns} FROM key_catalog WHERE tenant_id = @tenant_id AND id IN ({string.Join(", ", names)});";
+        Add(command, "tenant_id", tenantId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var key = Read(reader);
+            keys[key.Id] = key;
+        }
+        return keys;
+    }
 
     public static string StatusText(KeyStatus status) => status switch
     {

@@ -187,3 +187,34 @@ public sealed class ProductionTests(ProductionApiFixture production) : IClassFix
         await HttpExpect.Ok(await production.User("t", "u").GetAsync("/api/v1/users/me"));
     }
 }
+
+/// <summary>Settings that would fail at the first request refuse to start instead.</summary>
+public sealed class AuthSettingsTests
+{
+    [Theory]
+    [InlineData("short-token", null, null)]
+    [InlineData("operator.token.with-two-dots", null, null)]
+    [InlineData(null, "not base64!", "https://idp.test")]
+    [InlineData(null, "c2hvcnQ=", "https://idp.test")]
+    [InlineData(null, "c2lnbmluZy1rZXktZm9yLWFwaWtleXMtdGVzdHMtMzItYnl0ZXMhIQ==", null)]
+    public void Unusable_credential_settings_are_reported(string? operatorToken, string? signingKey, string? issuer)
+    {
+        var options = new ApiKeys.Api.Authentication.AuthOptions
+        {
+            OperatorToken = operatorToken,
+            Jwt = { Issuer = issuer, SigningKeys = signingKey is null ? [] : [signingKey] },
+        };
+        Assert.NotNull(options.Problem());
+    }
+
+    [Fact]
+    public void The_shipped_and_test_settings_are_usable()
+    {
+        Assert.Null(new ApiKeys.Api.Authentication.AuthOptions { OperatorToken = "dev-operator-token" }.Problem());
+        Assert.Null(new ApiKeys.Api.Authentication.AuthOptions
+        {
+            OperatorToken = ApiFixture.OperatorToken,
+            Jwt = { Issuer = ApiFixture.Issuer, SigningKeys = [Convert.ToBase64String(ApiFixture.SigningKey.Key)] },
+        }.Problem());
+    }
+}

@@ -96,9 +96,18 @@ public sealed class BadInputTests(ApiFixture api)
         var typed = await HttpExpect.Error(await tenant.Developer.PostAsync("/api/v1/api-keys", HttpTenant.Raw("""{"description":42}""")),
             HttpStatusCode.BadRequest, "APIKEYS-INVALID-JSON");
         Assert.Equal("/description", typed.Pointer());
-        var subType = await HttpExpect.Error(await tenant.Developer.PostAsync("/api/v1/api-keys", HttpTenant.Raw("""{"description":"x","subType":"robot"}""")),
+        foreach (var subType in new[] { "robot", "user, externalClient", "User", "1" })
+        {
+            var error = await HttpExpect.Error(await tenant.Developer.PostAsJsonAsync("/api/v1/api-keys", new { description = "x", subType }),
+                HttpStatusCode.BadRequest, "APIKEYS-INVALID-ARGUMENT");
+            Assert.Equal("/subType", error.Pointer());
+        }
+        await HttpExpect.Error(await tenant.Developer.PostAsync("/api/v1/api-keys", HttpTenant.Raw("""{"description":"x","subType":1}""")),
             HttpStatusCode.BadRequest, "APIKEYS-INVALID-JSON");
-        Assert.Equal("/subType", subType.Pointer());
+        using var bogusCharset = new StringContent("""{"description":"x"}""");
+        bogusCharset.Headers.Remove("Content-Type");
+        bogusCharset.Headers.TryAddWithoutValidation("Content-Type", "application/json; charset=bogus");
+        await HttpExpect.Error(await tenant.Developer.PostAsync("/api/v1/api-keys", bogusCharset), HttpStatusCode.UnsupportedMediaType, "APIKEYS-UNSUPPORTED-MEDIA-TYPE");
         await HttpExpect.Error(await tenant.Developer.PostAsync("/api/v1/api-keys", HttpTenant.Raw($"{{\"description\":\"{new string('x', 70_000)}\"}}")),
             HttpStatusCode.RequestEntityTooLarge, "APIKEYS-PAYLOAD-TOO-LARGE");
         Assert.Equal(1, await KeyCount(tenant));
@@ -123,6 +132,7 @@ public sealed class BadInputTests(ApiFixture api)
             ("""[null]""", "APIKEYS-INVALID-PATCH", "/0"),
             ("""{"op":"replace","path":"/description","value":"x"}""", "APIKEYS-INVALID-JSON", null),
             ("""[{"op":"replace","path":"/description","value":""}]""", "APIKEYS-INVALID-DESCRIPTION", null),
+            ("""[{"op":"replace","path":"/description","value":"lone \ud800 surrogate"}]""", "APIKEYS-INVALID-PATCH", "/0/value"),
         };
         foreach (var (body, code, pointer) in cases)
         {
@@ -140,6 +150,7 @@ public sealed class BadInputTests(ApiFixture api)
             ("""[{"op":"replace","path":"/max_api_key_expiry","value":24}]""", "APIKEYS-INVALID-PATCH", "/0/value"),
             ("""[{"op":"replace","path":"/unknown_setting","value":1}]""", "APIKEYS-INVALID-PATCH", "/0/path"),
             ("""[{"op":"copy","from":"/max_keys_per_user","path":"/max_keys_per_user"}]""", "APIKEYS-INVALID-PATCH", "/0/op"),
+            ("""[{"op":"replace","path":"/max_api_key_expiry","value":"P\udc00D"}]""", "APIKEYS-INVALID-PATCH", "/0/value"),
         };
         foreach (var (body, code, pointer) in configCases)
         {
@@ -150,6 +161,8 @@ public sealed class BadInputTests(ApiFixture api)
             """[{"op":"replace","path":"/assignedRoles","value":[{"name":"Superuser"}]}]""")), HttpStatusCode.BadRequest, "APIKEYS-INVALID-PATCH");
         await HttpExpect.Error(await tenant.Admin.PatchAsync("/api/v1/users/dev", HttpTenant.Raw(
             """[{"op":"replace","path":"/assignedRoles","value":"Developer"}]""")), HttpStatusCode.BadRequest, "APIKEYS-INVALID-PATCH");
+        await HttpExpect.Error(await tenant.Admin.PatchAsync("/api/v1/users/dev", HttpTenant.Raw(
+            """[{"op":"replace","path":"/assignedRoles","value":[{"name":"Develop\ud800"}]}]""")), HttpStatusCode.BadRequest, "APIKEYS-INVALID-PATCH");
 
         Assert.Equal("http key", (await HttpExpect.Ok(await tenant.Developer.GetAsync($"/api/v1/api-keys/{key.Id}"))).GetProperty("description").GetString());
         await StillServing(key);
@@ -168,6 +181,9 @@ public sealed class BadInputTests(ApiFixture api)
             ("/max_api_key_expiry", "24 hours", "APIKEYS-INVALID-DURATION"),
             ("/max_api_key_expiry", "P", "APIKEYS-INVALID-DURATION"),
             ("/scim_externalClient_expiry", "P1Y2X", "APIKEYS-INVALID-DURATION"),
+            ("/excessive_usage_per_minute", -1, "APIKEYS-INVALID-SETTING"),
+            ("/excessive_usage_per_minute", 100_000_001, "APIKEYS-INVALID-SETTING"),
+            ("/excessive_usage_factor", 1001, "APIKEYS-INVALID-SETTING"),
         };
         foreach (var (path, value, code) in cases)
         {
@@ -177,7 +193,8 @@ public sealed class BadInputTests(ApiFixture api)
             Assert.Equal(path, error.Pointer());
         }
         var config = await HttpExpect.Ok(await tenant.Admin.GetAsync($"/api/v1/api-keys/configs/{tenant.Id}"));
-        Assert.Equal("""{"api_keys_enabled":true,"max_api_key_expiry":"PT24H","max_keys_per_user":5,"scim_externalClient_expiry":"P365D"}""", config.GetRawText());
+        Assert.Equal("""{"api_keys_enabled":true,"max_api_key_expiry":"PT24H","max_keys_per_user":5,"scim_externalClient_expiry":"P365D","excessive_usage_per_minute":60000,"excessive_usage_factor":10}""",
+            config.GetRawText());
     }
 
     [Fact]
@@ -234,6 +251,10 @@ public sealed class BadInputTests(ApiFixture api)
             ("startingAfter=not-an-id", "startingAfter"),
             ("status=deleted", "status"),
             ("status=1", "status"),
+            ("status=Active,%20Expired", "status"),
+            ("status=ACTIVE", "status"),
+            ("sub=dev&sub=other", "sub"),
+            ("limit=5&limit=6", "limit"),
             ("sort=secret", "sort"),
             ("sort=--created", "sort"),
             ($"q={new string('q', 300)}", "q"),

@@ -226,6 +226,16 @@ public sealed class ExtensionsTests(ApiFixture api)
         using var verified = await api.As(client.Token).GetAsync("/api/v1/auth/verify");
         Assert.Equal("externalClient", verified.Headers.GetValues("X-Sub-Type").Single());
 
+        // An external client is not a member: its key validates for gateways but calls no member endpoint, and has no roles.
+        var verified2 = await HttpExpect.Ok(await api.Anonymous().PostAsJsonAsync("/api/v1/api-keys/verify", new { token = client.Token }));
+        Assert.Empty(verified2.GetProperty("roles").EnumerateArray());
+        await HttpExpect.Error(await api.As(client.Token).GetAsync("/api/v1/users/me"), HttpStatusCode.Forbidden, "APIKEYS-FORBIDDEN");
+        await HttpExpect.Error(await api.As(client.Token).GetAsync("/api/v1/api-keys"), HttpStatusCode.Forbidden, "APIKEYS-FORBIDDEN");
+        // Nor can a client key be made under a member's id, which would lend it that member's rights.
+        var error = await HttpExpect.Error(await tenant.Admin.PostAsJsonAsync("/api/v1/api-keys",
+            new { description = "x", sub = "dev", subType = "externalClient" }), HttpStatusCode.BadRequest, "APIKEYS-INVALID-ARGUMENT");
+        Assert.Equal("/sub", error.Pointer());
+
         await HttpExpect.Error(await tenant.Developer.PostAsJsonAsync("/api/v1/api-keys", new { description = "x", sub = "admin" }),
             HttpStatusCode.Forbidden, "APIKEYS-TENANT-ADMIN-REQUIRED");
         await HttpExpect.Error(await tenant.Developer.PostAsJsonAsync("/api/v1/api-keys",

@@ -136,6 +136,12 @@ public sealed class QlikApiKeysTests(ApiFixture api)
         var expected = Enumerable.Range(0, 7).Select(i => made[i]).ToList();
         Assert.Equal(expected, seen);
 
+        // Parameter names bind in any case; the links still carry a single cursor.
+        var mixedCase = await HttpExpect.Ok(await tenant.Admin.GetAsync($"/api/v1/api-keys?sub=dev&sort=%2Bdescription&limit=3&StartingAfter={expected[2]}"));
+        var following = mixedCase.GetProperty("links").GetProperty("next").GetProperty("href").GetString()!;
+        Assert.DoesNotContain("StartingAfter", following);
+        Assert.Equal(expected[6..], Ids(await HttpExpect.Ok(await tenant.Admin.GetAsync(following))));
+
         // And back: the last page's prev link leads to the page before it.
         var last = await HttpExpect.Ok(await tenant.Admin.GetAsync(lastPage));
         var prev = last.GetProperty("links").GetProperty("prev").GetProperty("href").GetString()!;
@@ -168,7 +174,7 @@ public sealed class QlikApiKeysTests(ApiFixture api)
     {
         var tenant = await HttpTenant.Create(api, enableKeys: false);
         var defaults = await HttpExpect.Ok(await tenant.Developer.GetAsync($"/api/v1/api-keys/configs/{tenant.Id}"));
-        Assert.Equal("""{"api_keys_enabled":false,"max_api_key_expiry":"PT24H","max_keys_per_user":5,"scim_externalClient_expiry":"P365D"}""",
+        Assert.Equal("""{"api_keys_enabled":false,"max_api_key_expiry":"PT24H","max_keys_per_user":5,"scim_externalClient_expiry":"P365D","excessive_usage_per_minute":60000,"excessive_usage_factor":10}""",
             defaults.GetRawText());
 
         await HttpExpect.NoContent(await tenant.Admin.PatchAsync($"/api/v1/api-keys/configs/{tenant.Id}", HttpTenant.Raw("""
@@ -178,7 +184,7 @@ public sealed class QlikApiKeysTests(ApiFixture api)
              {"op":"replace","path":"/scim_externalClient_expiry","value":"P90D"}]
             """)));
         var changed = await HttpExpect.Ok(await tenant.Admin.GetAsync($"/api/v1/api-keys/configs/{tenant.Id}"));
-        Assert.Equal("""{"api_keys_enabled":true,"max_api_key_expiry":"P30D","max_keys_per_user":1000,"scim_externalClient_expiry":"P90D"}""",
+        Assert.Equal("""{"api_keys_enabled":true,"max_api_key_expiry":"P30D","max_keys_per_user":1000,"scim_externalClient_expiry":"P90D","excessive_usage_per_minute":60000,"excessive_usage_factor":10}""",
             changed.GetRawText());
     }
 

@@ -1,0 +1,45 @@
+using System.Text;
+using ApiKeys.Api.Errors;
+using Microsoft.Net.Http.Headers;
+
+namespace ApiKeys.Api.Hosting;
+
+/// <summary>Refuses requests no endpoint should see, before anything else reads them.</summary>
+public sealed class RequestScreening(RequestDelegate next)
+{
+    static readonly string[] CredentialParameters = ["token", "access_token", "api_key", "apikey", "key"];
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        var request = context.Request;
+        // Keys are accepted in the Authorization header only: a URL ends up in proxy logs, browser history and referrers.
+        if (request.Path.Value?.Contains(ApiKeyToken.Prefix, StringComparison.OrdinalIgnoreCase) == true
+            || request.QueryString.Value?.Contains(ApiKeyToken.Prefix, StringComparison.OrdinalIgnoreCase) == true
+            || request.Query.Any(q => q.Value.Any(v => v?.Contains(ApiKeyToken.Prefix, StringComparison.OrdinalIgnoreCase) == true))
+            || CredentialParameters.Any(p => request.Query.ContainsKey(p)))
+        {
+            return ErrorResponses.Write(context, ErrorTypes.TokenInUrl.With(
+                "Send credentials only in the 'Authorization: Bearer' header. A key that was put in a URL should be treated as exposed and revoked."));
+        }
+        // A body in a charset .NET cannot decode would fail deep in JSON reading; say so here instead.
+        if (request.ContentType is { } contentType && MediaTypeHeaderValue.TryParse(contentType, out var mediaType) &&
+            mediaType.Charset.HasValue && !KnownCharset(mediaType.Charset.Value!))
+        {
+            return ErrorResponses.Write(context, ErrorTypes.UnsupportedMediaType.With("Send JSON in UTF-8: Content-Type: application/json; charset=utf-8."));
+        }
+        return next(context);
+    }
+
+    static bool KnownCharset(string charset)
+    {
+        try
+        {
+            Encoding.GetEncoding(charset.Trim('"'));
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+}

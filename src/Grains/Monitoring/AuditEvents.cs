@@ -1,0 +1,106 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace ApiKeys.Grains.Monitoring;
+
+/// <summary>How each action is recorded: type, source, actor and data. Keys appear by id and description, never by token.</summary>
+public static class AuditEvents
+{
+    public const string KeysSource = "com.apikeys/api-keys";
+    public const string ConfigSource = "com.apikeys/api-keys-config";
+    public const string UsersSource = "com.apikeys/users";
+    public const string TenantsSource = "com.apikeys/tenants";
+    public const string ValidationSource = "com.apikeys/validation";
+
+    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    public static AuditEvent KeyCreated(ApiKey key, DateTimeOffset now) =>
+        AuditEvent.New(now, EventTypes.KeyCreated, KeysSource, key.TenantId, key.CreatedByUser, key.Id, Data(KeyData(key)));
+
+    public static AuditEvent KeyUpdated(ApiKey key, string previousDescription, string userId, DateTimeOffset now) =>
+        AuditEvent.New(now, EventTypes.KeyUpdated, KeysSource, key.TenantId, userId, key.Id,
+            Data(KeyData(key) with { PreviousDescription = previousDescription }));
+
+    /// <summary>Qlik records both a removal and a revocation as <c>api-key.deleted</c>, told apart by <c>data.status</c>.</summary>
+    public static AuditEvent KeyDeleted(ApiKey key, string status, string? userId, string? reason, DateTimeOffset now) =>
+        AuditEvent.New(now, EventTypes.KeyDeleted, KeysSource, key.TenantId, userId, key.Id,
+            Data(KeyData(key) with { Status = status, Reason = reason }));
+
+    public static AuditEvent KeyExpired(ApiKey key, DateTimeOffset now) =>
+        AuditEvent.New(now, EventTypes.KeyExpired, KeysSource, key.TenantId, null, key.Id, Data(KeyData(key)));
+
+    public static AuditEvent ConfigUpdated(string tenantId, string userId, ApiKeysConfig before, ApiKeysConfig after, DateTimeOffset now) =>
+        AuditEvent.New(now, EventTypes.ConfigUpdated, ConfigSource, tenantId, userId, null,
+            Data(new { tenantId, before = ConfigData(before), after = ConfigData(after) }));
+
+    public static AuditEvent RolesUpdated(string tenantId, string adminId, string userId, TenantRoles before, TenantRoles after, DateTimeOffset now) =>
+        AuditEvent.New(now, EventTypes.RolesUpdated, UsersSource, tenantId, adminId, null,
+            Data(new { userId, previousRoles = RoleNames(before), roles = RoleNames(after) }));
+
+    public static AuditEvent UserRemoved(string tenantId, string adminId, string userId, TenantRoles before, DateTimeOffset now) =>
+        AuditEvent.New(now, EventTypes.UserRemoved, UsersSource, tenantId, adminId, null,
+            Data(new { userId, previousRoles = RoleNames(before) }));
+
+    public static AuditEvent TenantCreated(Tenant tenant, string firstAdmin) =>
+        AuditEvent.New(tenant.Created, EventTypes.TenantCreated, TenantsSource, tenant.Id, null, null,
+            Data(new { tenantId = tenant.Id, name = tenant.Name, firstAdmin }));
+
+    /// <summary>
+    /// One event per key (or per front end, when no key is known) per minute, replaced as the counts grow: its id is
+    /// fixed by the pair, so a flood of bad tokens updates one row instead of adding thousands.
+    /// </summary>
+    public static AuditEvent ValidationFailed(string scope, string? tenantId, string? keyId, long minute, IReadOnlyDictionary<ValidationCode, long> reasons) =>
+        new($"vf-{scope}-{minute}", Storage.UsageLog.StartOf(minute), EventTypes.ValidationFailed, ValidationSource, tenantId, null, keyId,
+            Data(new
+            {
+                keyId,
+                count = reasons.Values.Sum(),
+                reasons = reasons.ToDictionary(r => JsonNamingPolicy.CamelCase.ConvertName(r.Key.ToString()), r => r.Value),
+                windowStart = Storage.UsageLog.StartOf(minute).UtcDateTime,
+                windowEnd = Storage.UsageLog.StartOf(minute + 1).UtcDateTime,
+            }));
+
+    public static AuditEvent ExcessiveUsage(string tenantId, string keyId, long minute, long observed, double? baseline, ApiKeysConfig policy, DateTimeOffset now) =>
+        AuditEvent.New(now, EventTypes.ExcessiveUsage, KeysSource, tenantId, null, keyId,
+            Data(new
+            {
+                keyId,
+                observedPerMinute = observed,
+                baselinePerMinute = baseline is { } b ? Math.Round(b, 2) : (double?)null,
+                thresholdPerMinute = policy.ExcessiveUsagePerMinute,
+                factor = policy.ExcessiveUsageFactor,
+                minuteStart = Storage.UsageLog.StartOf(minute).UtcDateTime,
+            }));
+
+    static string Data<T>(T value) => JsonSerializer.Serialize(value, Json);
+
+    static KeyEventData KeyData(ApiKey key) =>
+        new(key.Id, key.Description, Storage.KeyCatalog.StatusText(key.Status), key.Sub, key.SubType, key.CreatedByUser, key.Expiry.UtcDateTime);
+
+    static object ConfigData(ApiKeysConfig c) => new Dictionary<string, object>
+    {
+        ["api_keys_enabled"] = c.ApiKeysEnabled,
+        ["max_api_key_expiry"] = c.MaxApiKeyExpiry,
+        ["max_keys_per_user"] = c.MaxKeysPerUser,
+        ["scim_externalClient_expiry"] = c.ScimExternalClientExpiry,
+        ["excessive_usage_per_minute"] = c.ExcessiveUsagePerMinute,
+        ["excessive_usage_factor"] = c.ExcessiveUsageFactor,
+    };
+
+    static string[] RoleNames(TenantRoles roles) =>
+        Enum.GetValues<TenantRoles>().Where(r => r != TenantRoles.None && roles.HasFlag(r)).Select(r => r.ToString()).ToArray();
+
+    sealed record KeyEventData(
+        string KeyId,
+        string Description,
+        string Status,
+        string Sub,
+        KeySubType SubType,
+        string CreatedByUser,
+        DateTime Expiry,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? PreviousDescription = null,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason = null);
+}

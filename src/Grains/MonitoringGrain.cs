@@ -1,0 +1,98 @@
+using ApiKeys.Grains.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Concurrency;
+
+namespace ApiKeys.Grains;
+
+/// <summary>Events and usage queries, run in whichever silo receives them; many at once, since it holds no state.</summary>
+[GrainType("monitoring"), StatelessWorker]
+public sealed class MonitoringGrain(
+    AuditLog audit,
+    UsageLog usage,
+    KeyCatalog catalog,
+    [FromKeyedServices(Clock.Key)] TimeProvider time) : Grain, IMonitoringGrain
+{
+    /// <summary>The longest usage window, and the most buckets one answer holds.</summary>
+    public static readonly TimeSpan MaxWindow = TimeSpan.FromDays(31);
+    public const int MaxBuckets = 1440;
+
+    public async Task<EventPage> ListEvents(Caller caller, EventQuery query)
+    {
+        if (query.Limit is < 1 or > KeyQuery.MaxLimit)
+        {
+            throw new ApiKeysException(ProblemCode.InvalidArgument, $"limit must be between 1 and {KeyQuery.MaxLimit}.", "limit");
+        }
+        if (query.StartingAfter is not null && query.EndingBefore is not null)
+        {
+            throw new ApiKeysException(ProblemCode.InvalidArgument, "startingAfter and endingBefore cannot be combined.", "startingAfter");
+        }
+        await RequireAdmin(caller);
+        return await audit.List(caller.TenantId, query);
+    }
+
+    public async Task<AuditEvent> GetEvent(Caller caller, string eventId)
+    {
+        await RequireAdmin(caller);
+        return await audit.Get(caller.TenantId, eventId) ?? throw new ApiKeysException(ProblemCode.EventNotFound, "No such event.");
+    }
+
+    public async Task<KeyUsage> GetKeyUsage(Caller caller, string keyId, TimeSpan window, TimeSpan bucket)
+    {
+        var (windowMinutes, bucketMinutes) = CheckWindow(window, bucket);
+        var key = await GrainFactory.GetGrain<IApiKeyGrain>(keyId).Read(caller);
+        var end = UsageLog.MinuteOf(time.GetUtcNow()) + 1;
+        var start = end - windowMinutes;
+        var minutes = await usage.Minutes(keyId, start, end);
+        var buckets = Enumerable.Range(0, (int)(windowMinutes / bucketMinutes))
+            .Select(i => start + i * bucketMinutes)
+            .Select(from =>
+            {
+                var inside = minutes.Where(m => m.Minute >= from && m.Minute < from + bucketMinutes).ToList();
+                return new UsageBucket(UsageLog.StartOf(from), inside.Sum(m => m.Successes), inside.Sum(m => m.Failures));
+            })
+            .ToList();
+        return new KeyUsage(keyId, key.LastUsed, buckets);
+    }
+
+    public async Task<IReadOnlyList<KeyUsageTotal>> TopKeys(Caller caller, TimeSpan window, int limit)
+    {
+        if (limit is < 1 or > KeyQuery.MaxLimit)
+        {
+            throw new ApiKeysException(ProblemCode.InvalidArgument, $"limit must be between 1 and {KeyQuery.MaxLimit}.", "limit");
+        }
+        var (windowMinutes, _) = CheckWindow(window, TimeSpan.FromMinutes(1));
+        await RequireAdmin(caller);
+        var from = UsageLog.MinuteOf(time.GetUtcNow()) + 1 - windowMinutes;
+        var top = await usage.Top(caller.TenantId, from, limit);
+        var keys = await catalog.GetMany(caller.TenantId, top.Select(t => t.KeyId).ToList());
+        // Deleted keys have left the catalog; their usage is history, not a key to act on.
+        return top.Where(t => keys.ContainsKey(t.KeyId)).Select(t => new KeyUsageTotal(keys[t.KeyId], t.Successes, t.Failures)).ToList();
+    }
+
+    public Task Record(IReadOnlyList<AuditEvent> events) => audit.Append(events);
+
+    static (long Window, long Bucket) CheckWindow(TimeSpan window, TimeSpan bucket)
+    {
+        if (window <= TimeSpan.Zero || window > MaxWindow || window.Ticks % TimeSpan.TicksPerMinute != 0)
+        {
+            throw new ApiKeysException(ProblemCode.InvalidArgument, $"window is whole minutes, at most {MaxWindow.TotalDays:0} days.", "window");
+        }
+        if (bucket <= TimeSpan.Zero || bucket > window || bucket.Ticks % TimeSpan.TicksPerMinute != 0 || window.Ticks % bucket.Ticks != 0)
+        {
+            throw new ApiKeysException(ProblemCode.InvalidArgument, "bucket is whole minutes and divides the window.", "bucket");
+        }
+        if (window / bucket > MaxBuckets)
+        {
+            throw new ApiKeysException(ProblemCode.InvalidArgument, $"window / bucket is at most {MaxBuckets} buckets.", "bucket");
+        }
+        return ((long)window.TotalMinutes, (long)bucket.TotalMinutes);
+    }
+
+    async Task RequireAdmin(Caller caller)
+    {
+        if (!(await GrainFactory.User(caller).GetRoles()).HasFlag(TenantRoles.TenantAdmin))
+        {
+            throw new ApiKeysException(ProblemCode.TenantAdminRequired, "Only a tenant admin may read events and usage rankings.");
+        }
+    }
+}
