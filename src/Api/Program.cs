@@ -14,6 +14,8 @@ app.MapApiKeysApi();
 app.MapConfigsApi();
 app.MapUsersApi();
 app.MapVerifyApi();
+app.MapAuditsApi();
+app.MapUsageApi();
 if (app.Environment.IsDevelopment())
 {
     app.MapDevApi();

@@ -28,19 +28,19 @@ public static class VerifyApi
         return app;
     }
 
-    static async Task<Ok<VerifyResult>> Verify(VerifyRequest body, IGrainFactory grains)
+    static async Task<Ok<VerifyResult>> Verify(VerifyRequest body, KeyValidator validator)
     {
         if (body.Token is null)
         {
             throw new ApiKeysException(ProblemCode.InvalidArgument, "token is required.", "/token");
         }
-        return TypedResults.Ok(VerifyResult.From(await grains.ValidateKey(body.Token)));
+        return TypedResults.Ok(VerifyResult.From(await validator.Validate(body.Token)));
     }
 
-    static async Task<Results<Ok<VerifyResult>, JsonHttpResult<ErrorBody>>> ForwardAuth(HttpContext context, IGrainFactory grains)
+    static async Task<Results<Ok<VerifyResult>, JsonHttpResult<ErrorBody>>> ForwardAuth(HttpContext context, KeyValidator validator)
     {
         var token = BearerToken.Read(context.Request);
-        var validation = string.IsNullOrEmpty(token) ? Validation.Refused(ValidationCode.Malformed) : await grains.ValidateKey(token);
+        var validation = string.IsNullOrEmpty(token) ? Validation.Refused(ValidationCode.Malformed) : await validator.Validate(token);
         if (!validation.Valid)
         {
             context.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";

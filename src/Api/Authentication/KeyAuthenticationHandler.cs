@@ -16,7 +16,7 @@ public sealed class KeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
-    IGrainFactory grains,
+    KeyValidator validator,
     OperatorCredential operatorCredential)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
 {
@@ -37,7 +37,7 @@ public sealed class KeyAuthenticationHandler(
         {
             return Success(CallerClaims.OperatorIdentity(SchemeName));
         }
-        var validation = await grains.ValidateKey(token);
+        var validation = await validator.Validate(token);
         if (!validation.Valid)
         {
             return AuthenticateResult.Fail(Describe(validation.Code));

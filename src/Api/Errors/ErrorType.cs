@@ -29,6 +29,7 @@ public static class ErrorTypes
     public static readonly ErrorType KeyNotFound = new(404, "APIKEYS-KEY-NOT-FOUND", "API key not found");
     public static readonly ErrorType TenantNotFound = new(404, "APIKEYS-TENANT-NOT-FOUND", "Tenant not found");
     public static readonly ErrorType UserNotFound = new(404, "APIKEYS-USER-NOT-FOUND", "User not found");
+    public static readonly ErrorType EventNotFound = new(404, "APIKEYS-EVENT-NOT-FOUND", "Event not found");
     public static readonly ErrorType MethodNotAllowed = new(405, "APIKEYS-METHOD-NOT-ALLOWED", "Method not allowed", "This resource does not take this HTTP method.");
     public static readonly ErrorType NotActive = new(409, "APIKEYS-NOT-ACTIVE", "API key is not active");
     public static readonly ErrorType TenantExists = new(409, "APIKEYS-TENANT-EXISTS", "Tenant exists already");
@@ -53,6 +54,7 @@ public static class ErrorTypes
         ProblemCode.InvalidSetting => InvalidSetting,
         ProblemCode.KeyNotActive => NotActive,
         ProblemCode.InvalidArgument => InvalidArgument,
+        ProblemCode.EventNotFound => EventNotFound,
         _ => InvalidRequest,
     };
 

@@ -53,6 +53,8 @@ public static class FrontEndHosting
             services.AddSingleton(devTokens);
         }
         services.AddSingleton<OperatorCredential>();
+        services.AddSingleton<KeyValidator>();
+        services.AddHostedService<KeyValidatorFlush>();
         // No default scheme: only endpoints under a policy authenticate, so the validation endpoints and health checks
         // never validate a key they were not asked about.
         services.AddAuthentication()

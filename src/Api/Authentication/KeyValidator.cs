@@ -1,0 +1,123 @@
+using ApiKeys.Grains;
+using ApiKeys.Grains.Monitoring;
+using ApiKeys.Grains.Storage;
+
+namespace ApiKeys.Api.Authentication;
+
+/// <summary>
+/// The front end's one way to validate a presented key, for authentication and the validation endpoints alike.
+/// Tokens that name no key (malformed, failing the checksum, or unknown) never reach a key grain's counts, so they are
+/// counted here per minute and recorded as one aggregated failure event per front end per minute: a flood of bad
+/// tokens updates one row instead of adding one per request.
+/// </summary>
+public sealed class KeyValidator(IGrainFactory grains, [FromKeyedServices(Clock.Key)] TimeProvider time)
+{
+    /// <summary>Tells this front end's events apart from another's.</summary>
+    readonly string scope = "frontend-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4));
+    readonly Lock gate = new();
+    readonly Dictionary<long, Dictionary<ValidationCode, long>> refusals = [];
+    readonly HashSet<long> changed = [];
+
+    public async ValueTask<Validation> Validate(string token)
+    {
+        var validation = await grains.ValidateKey(token);
+        if (validation is { Valid: false, TenantId: null })
+        {
+            Count(validation.Code);
+        }
+        return validation;
+    }
+
+    void Count(ValidationCode code)
+    {
+        var minute = UsageLog.MinuteOf(time.GetUtcNow());
+        lock (gate)
+        {
+            if (!refusals.TryGetValue(minute, out var reasons))
+            {
+                refusals[minute] = reasons = [];
+            }
+            reasons[code] = reasons.GetValueOrDefault(code) + 1;
+            changed.Add(minute);
+        }
+    }
+
+    /// <summary>Records the counts that changed since the last flush; runs on a timer and at shutdown. A failed write is retried at the next.</summary>
+    public async Task Flush()
+    {
+        long[] minutes;
+        List<AuditEvent> events;
+        lock (gate)
+        {
+            minutes = [.. changed];
+            changed.Clear();
+            events = minutes.Select(m => AuditEvents.ValidationFailed(scope, null, null, m, new Dictionary<ValidationCode, long>(refusals[m]))).ToList();
+        }
+        if (events.Count == 0)
+        {
+            return;
+        }
+        try
+        {
+            await grains.GetGrain<IMonitoringGrain>(0).Record(events);
+        }
+        catch
+        {
+            lock (gate)
+            {
+                changed.UnionWith(minutes);
+            }
+            throw;
+        }
+        var current = UsageLog.MinuteOf(time.GetUtcNow());
+        lock (gate)
+        {
+            // A past minute's event is final once written; only the current one keeps growing.
+            foreach (var minute in refusals.Keys.Where(m => m < current && !changed.Contains(m)).ToList())
+            {
+                refusals.Remove(minute);
+            }
+        }
+    }
+}
+
+/// <summary>Flushes the front end's refusal counts on the usage flush interval and once more at shutdown.</summary>
+public sealed partial class KeyValidatorFlush(KeyValidator validator, Microsoft.Extensions.Options.IOptions<ApiKeysOptions> options,
+    ILogger<KeyValidatorFlush> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.UsageFlushInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                await FlushQuietly();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        await FlushQuietly();
+    }
+
+    async Task FlushQuietly()
+    {
+        try
+        {
+            await validator.Flush();
+        }
+        catch (Exception e)
+        {
+            LogFlushFailed(e);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not record the front end's validation refusals; they are retried at the next flush")]
+    partial void LogFlushFailed(Exception exception);
+}
