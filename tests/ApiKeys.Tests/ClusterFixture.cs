@@ -59,6 +59,16 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     /// <summary>The silos' own catalog, to read what the grains wrote.</summary>
     public KeyCatalog Catalog => Cluster.GetSiloServiceProvider().GetRequiredService<KeyCatalog>();
+
+    /// <summary>The silos' audit log, to read the events the grains wrote.</summary>
+    public AuditLog Audit => Cluster.GetSiloServiceProvider().GetRequiredService<AuditLog>();
+
+    /// <summary>The silos' usage table.</summary>
+    public UsageLog Usage => Cluster.GetSiloServiceProvider().GetRequiredService<UsageLog>();
+
+    /// <summary>Every event of a tenant, oldest first.</summary>
+    public async Task<IReadOnlyList<AuditEvent>> Events(string tenantId, string? type = null) =>
+        (await Audit.List(tenantId, new EventQuery(Type: type, Descending: false, Limit: 1000))).Events;
 }
 
 [CollectionDefinition(Name)]

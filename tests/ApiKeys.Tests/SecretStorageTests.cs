@@ -6,7 +6,7 @@ namespace ApiKeys.Tests;
 public class SecretStorageTests(ClusterFixture fixture)
 {
     [Fact]
-    public async Task The_database_holds_no_token_and_no_secret()
+    public async Task The_database_holds_no_token_and_no_secret_in_keys_events_or_usage()
     {
         var scenario = await Scenario.Create(fixture.Client);
         var issued = await Task.WhenAll(Enumerable.Range(0, 3).Select(i => scenario.Generate(description: $"secret test {i}")));
@@ -15,6 +15,17 @@ public class SecretStorageTests(ClusterFixture fixture)
             await fixture.Client.ValidateKey(key.Token);
             await scenario.Key(key.Key.Id).FlushUsage();
         }
+        // Refusals and changes write events and usage rows too; none may hold a token.
+        await scenario.Key(issued[0].Key.Id).Revoke(scenario.Admin);
+        await fixture.Client.ValidateKey(issued[0].Token);
+        await fixture.Client.ValidateKey(ApiKeyToken.Issue(issued[1].Key.Id).Token);
+        await scenario.Key(issued[1].Key.Id).Rename(scenario.Developer, "renamed");
+        await scenario.Grains.User(scenario.Developer).DeleteKey(scenario.Developer, issued[2].Key.Id);
+        foreach (var key in issued)
+        {
+            await scenario.Key(key.Key.Id).FlushUsage();
+        }
+        Assert.NotEmpty(await fixture.Events(scenario.TenantId, EventTypes.ValidationFailed));
 
         var stored = Encoding.ASCII.GetString(ReadDatabaseFiles());
 

@@ -15,7 +15,7 @@ public sealed class KeyValidator(IGrainFactory grains, [FromKeyedServices(Clock.
     /// <summary>Tells this front end's events apart from another's.</summary>
     readonly string scope = "frontend-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4));
     readonly Lock gate = new();
-    readonly Dictionary<long, Dictionary<ValidationCode, long>> refusals = [];
+    readonly Dictionary<long, FailureCounts> refusals = [];
     readonly HashSet<long> changed = [];
 
     public async ValueTask<Validation> Validate(string token)
@@ -30,14 +30,15 @@ public sealed class KeyValidator(IGrainFactory grains, [FromKeyedServices(Clock.
 
     void Count(ValidationCode code)
     {
-        var minute = UsageLog.MinuteOf(time.GetUtcNow());
+        var now = time.GetUtcNow();
+        var minute = UsageLog.MinuteOf(now);
         lock (gate)
         {
-            if (!refusals.TryGetValue(minute, out var reasons))
+            if (!refusals.TryGetValue(minute, out var failures))
             {
-                refusals[minute] = reasons = [];
+                refusals[minute] = failures = new FailureCounts(now);
             }
-            reasons[code] = reasons.GetValueOrDefault(code) + 1;
+            failures.Add(code);
             changed.Add(minute);
         }
     }
@@ -51,7 +52,7 @@ public sealed class KeyValidator(IGrainFactory grains, [FromKeyedServices(Clock.
         {
             minutes = [.. changed];
             changed.Clear();
-            events = minutes.Select(m => AuditEvents.ValidationFailed(scope, null, null, m, new Dictionary<ValidationCode, long>(refusals[m]))).ToList();
+            events = minutes.Select(m => AuditEvents.ValidationFailed(scope, null, null, m, refusals[m].Copy())).ToList();
         }
         if (events.Count == 0)
         {

@@ -50,15 +50,16 @@ public static class AuditEvents
 
     /// <summary>
     /// One event per key (or per front end, when no key is known) per minute, replaced as the counts grow: its id is
-    /// fixed by the pair, so a flood of bad tokens updates one row instead of adding thousands.
+    /// fixed by the pair, so a flood of bad tokens updates one row instead of adding thousands. Its time is the
+    /// minute's first failure, so it sits where the trouble began.
     /// </summary>
-    public static AuditEvent ValidationFailed(string scope, string? tenantId, string? keyId, long minute, IReadOnlyDictionary<ValidationCode, long> reasons) =>
-        new($"vf-{scope}-{minute}", Storage.UsageLog.StartOf(minute), EventTypes.ValidationFailed, ValidationSource, tenantId, null, keyId,
+    public static AuditEvent ValidationFailed(string scope, string? tenantId, string? keyId, long minute, FailureCounts failures) =>
+        new($"vf-{scope}-{minute}", failures.First, EventTypes.ValidationFailed, ValidationSource, tenantId, null, keyId,
             Data(new
             {
                 keyId,
-                count = reasons.Values.Sum(),
-                reasons = reasons.ToDictionary(r => JsonNamingPolicy.CamelCase.ConvertName(r.Key.ToString()), r => r.Value),
+                count = failures.Reasons.Values.Sum(),
+                reasons = failures.Reasons.ToDictionary(r => JsonNamingPolicy.CamelCase.ConvertName(r.Key.ToString()), r => r.Value),
                 windowStart = Storage.UsageLog.StartOf(minute).UtcDateTime,
                 windowEnd = Storage.UsageLog.StartOf(minute + 1).UtcDateTime,
             }));
@@ -103,4 +104,24 @@ public static class AuditEvents
         DateTime Expiry,
         [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? PreviousDescription = null,
         [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason = null);
+}
+
+/// <summary>Failed validations in one minute: when the first came, and how many for each reason.</summary>
+public sealed class FailureCounts(DateTimeOffset first)
+{
+    public DateTimeOffset First { get; } = first;
+
+    public Dictionary<ValidationCode, long> Reasons { get; } = [];
+
+    public void Add(ValidationCode reason) => Reasons[reason] = Reasons.GetValueOrDefault(reason) + 1;
+
+    public FailureCounts Copy()
+    {
+        var copy = new FailureCounts(First);
+        foreach (var (reason, count) in Reasons)
+        {
+            copy.Reasons[reason] = count;
+        }
+        return copy;
+    }
 }

@@ -19,7 +19,7 @@ public sealed class UsageMeter(string keyId, string tenantId)
     public const double BaselineFloor = 60;
 
     readonly Dictionary<long, (long Successes, long Failures)> unflushed = [];
-    readonly Dictionary<long, Dictionary<ValidationCode, long>> failureReasons = [];
+    readonly Dictionary<long, FailureCounts> failureReasons = [];
     readonly HashSet<long> failureMinutesChanged = [];
     readonly Queue<long> history = new();
     readonly List<AuditEvent> signals = [];
@@ -56,11 +56,11 @@ public sealed class UsageMeter(string keyId, string tenantId)
         var minute = UsageLog.MinuteOf(now);
         Roll(minute);
         unflushed[minute] = unflushed.TryGetValue(minute, out var c) ? (c.Successes, c.Failures + 1) : (0, 1);
-        if (!failureReasons.TryGetValue(minute, out var reasons))
+        if (!failureReasons.TryGetValue(minute, out var failures))
         {
-            failureReasons[minute] = reasons = [];
+            failureReasons[minute] = failures = new FailureCounts(now);
         }
-        reasons[reason] = reasons.GetValueOrDefault(reason) + 1;
+        failures.Add(reason);
         failureMinutesChanged.Add(minute);
     }
 
@@ -70,7 +70,7 @@ public sealed class UsageMeter(string keyId, string tenantId)
     public (IReadOnlyList<UsageLog.Row> Rows, IReadOnlyList<AuditEvent> Events, long Successes) Drain()
     {
         var rows = unflushed.Select(u => new UsageLog.Row(keyId, tenantId, u.Key, u.Value.Successes, u.Value.Failures)).ToList();
-        var events = signals.Concat(failureMinutesChanged.Select(m => AuditEvents.ValidationFailed(keyId, tenantId, keyId, m, failureReasons[m]))).ToList();
+        var events = signals.Concat(failureMinutesChanged.Select(m => AuditEvents.ValidationFailed(keyId, tenantId, keyId, m, failureReasons[m].Copy()))).ToList();
         var successes = UnflushedSuccesses;
         unflushed.Clear();
         signals.Clear();

@@ -34,6 +34,9 @@ public class ApiFixture : WebApplicationFactory<Program>, IAsyncLifetime
 
     public ConcurrentQueue<string> Logs { get; } = new();
 
+    /// <summary>The service's SQLite file.</summary>
+    public string DatabasePath => Path.Combine(folder.Path, "apikeys.db");
+
     protected virtual string Environment => "Development";
 
     /// <summary>False to keep the operator token of appsettings.Development.json, as the README's quick start uses it.</summary>
@@ -48,7 +51,7 @@ public class ApiFixture : WebApplicationFactory<Program>, IAsyncLifetime
     {
         builder.UseEnvironment(Environment);
         builder.UseSetting("urls", "http://127.0.0.1:0");
-        builder.UseSetting("ApiKeys:Sqlite", Path.Combine(folder.Path, "apikeys.db"));
+        builder.UseSetting("ApiKeys:Sqlite", DatabasePath);
         builder.UseSetting("Orleans:SiloPort", FreePort().ToString());
         builder.UseSetting("Orleans:GatewayPort", FreePort().ToString());
         if (ConfiguresOperatorToken)

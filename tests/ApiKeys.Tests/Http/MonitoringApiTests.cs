@@ -1,0 +1,190 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ApiKeys.Api.Authentication;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ApiKeys.Tests.Http;
+
+/// <summary>The seed's monitoring story over HTTP: find a key in the events, look at its usage, revoke it.</summary>
+[Collection(ApiCollection.Name)]
+public sealed class MonitoringApiTests(ApiFixture api)
+{
+    [Fact]
+    public async Task An_admin_finds_a_key_in_the_events_searches_for_it_and_revokes_it()
+    {
+        var tenant = await HttpTenant.Create(api);
+        var suspicious = await tenant.Generate(description: "scraper");
+        await tenant.Generate(description: "other");
+        await api.As(suspicious.Token).GetAsync("/api/v1/users/me");
+        var forged = ApiKeyToken.Issue(suspicious.Id).Token;
+        for (var i = 0; i < 3; i++)
+        {
+            await api.Anonymous().PostAsJsonAsync("/api/v1/api-keys/verify", new { token = forged });
+        }
+        await Flush(suspicious.Id);
+
+        var failures = await HttpExpect.Ok(await tenant.Admin.GetAsync($"/api/v1/audits?type={EventTypes.ValidationFailed}"));
+        var failure = Assert.Single(failures.GetProperty("data").EnumerateArray());
+        Assert.Equal("1.0", failure.GetProperty("specversion").GetString());
+        Assert.Equal(EventTypes.ValidationFailed, failure.GetProperty("type").GetString());
+        Assert.Equal(tenant.Id, failure.GetProperty("tenantid").GetString());
+        Assert.Equal(3, failure.GetProperty("data").GetProperty("count").GetInt32());
+        var keyId = failure.GetProperty("keyid").GetString()!;
+        Assert.Equal(suspicious.Id, keyId);
+
+        var found = await HttpExpect.Ok(await tenant.Admin.GetAsync($"/api/v1/api-keys?q={keyId}"));
+        Assert.Equal("scraper", found.GetProperty("data")[0].GetProperty("description").GetString());
+        Assert.True(found.GetProperty("data")[0].TryGetProperty("lastUsed", out _));
+        await HttpExpect.Ok(await tenant.Admin.PostAsync($"/api/v1/api-keys/{keyId}/actions/revoke", null));
+
+        var history = await HttpExpect.Ok(await tenant.Admin.GetAsync($"/api/v1/audits?keyId={keyId}&sort=time"));
+        Assert.Equal([EventTypes.KeyCreated, EventTypes.ValidationFailed, EventTypes.KeyDeleted],
+            history.GetProperty("data").EnumerateArray().Select(e => e.GetProperty("type").GetString()));
+        var revoked = history.GetProperty("data")[2];
+        Assert.Equal("revoked", revoked.GetProperty("data").GetProperty("status").GetString());
+        Assert.Equal("admin", revoked.GetProperty("userid").GetString());
+        var one = await HttpExpect.Ok(await tenant.Admin.GetAsync($"/api/v1/audits/{revoked.GetProperty("id").GetString()}"));
+        Assert.Equal(revoked.GetRawText(), one.GetRawText());
+    }
+
+    [Fact]
+    public async Task Events_filter_by_type_user_and_time_and_page_with_absolute_links()
+    {
+        var tenant = await HttpTenant.Create(api);
+        var start = DateTimeOffset.UtcNow.AddSeconds(-1);
+        var carol = await tenant.AddUser("carol", "Developer");
+        for (var i = 0; i < 5; i++)
+        {
+            await tenant.Generate(carol, $"carol {i}");
+        }
+        var created = await HttpExpect.Ok(await tenant.Admin.GetAsync($"/api/v1/audits?type={EventTypes.KeyCreated}&userId=carol"));
+        Assert.Equal(5, created.GetProperty("data").GetArrayLength());
+        var since = await HttpExpect.Ok(await tenant.Admin.GetAsync($"/api/v1/audits?since={Uri.EscapeDataString(start.ToString("O"))}&until={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddMinutes(1).ToString("O"))}&limit=100"));
+        Assert.True(since.GetProperty("data").GetArrayLength() >= 6);
+        var none = await HttpExpect.Ok(await tenant.Admin.GetAsync($"/api/v1/audits?until={Uri.EscapeDataString(start.AddDays(-1).ToString("O"))}"));
+        Assert.Equal(0, none.GetProperty("data").GetArrayLength());
+
+        var seen = new List<string>();
+        string? url = $"/api/v1/audits?type={EventTypes.KeyCreated}&limit=2";
+        while (url is not null)
+        {
+            var page = await HttpExpect.Ok(await tenant.Admin.GetAsync(url));
+            seen.AddRange(page.GetProperty("data").EnumerateArray().Select(e => e.GetProperty("id").GetString()!));
+            url = page.GetProperty("links").TryGetProperty("next", out var next) ? next.GetProperty("href").GetString() : null;
+            Assert.True(url is null || (Uri.IsWellFormedUriString(url, UriKind.Absolute) && url.Contains("limit=2") && url.Contains("type=")));
+        }
+        Assert.Equal(5, seen.Distinct().Count());
+        Assert.Equal(created.GetProperty("data").EnumerateArray().Select(e => e.GetProperty("id").GetString()), seen);
+    }
+
+    [Fact]
+    public async Task Events_are_for_TenantAdmins_of_the_tenant_only_and_bad_queries_are_400()
+    {
+        var tenant = await HttpTenant.Create(api);
+        var other = await HttpTenant.Create(api);
+        var anEvent = (await HttpExpect.Ok(await other.Admin.GetAsync("/api/v1/audits?limit=1"))).GetProperty("data")[0].GetProperty("id").GetString();
+
+        await HttpExpect.Error(await tenant.Developer.GetAsync("/api/v1/audits"), HttpStatusCode.Forbidden, "APIKEYS-TENANT-ADMIN-REQUIRED");
+        await HttpExpect.Error(await tenant.Admin.GetAsync($"/api/v1/audits/{anEvent}"), HttpStatusCode.NotFound, "APIKEYS-EVENT-NOT-FOUND");
+        Assert.DoesNotContain(anEvent!, (await HttpExpect.Ok(await tenant.Admin.GetAsync("/api/v1/audits?limit=100"))).GetRawText());
+        foreach (var (query, parameter) in new[] { ("type=nope", "type"), ("since=yesterday", "since"), ("limit=0", "limit"), ("sort=name", "sort"),
+            ("startingAfter=a&endingBefore=b", "startingAfter"), ("userId=a&userId=b", "userId") })
+        {
+            var error = await HttpExpect.Error(await tenant.Admin.GetAsync($"/api/v1/audits?{query}"), HttpStatusCode.BadRequest, "APIKEYS-INVALID-ARGUMENT");
+            Assert.Equal(parameter, error.Parameter());
+        }
+    }
+
+    [Fact]
+    public async Task Usage_shows_a_keys_validations_over_time_and_the_tenants_top_keys()
+    {
+        var tenant = await HttpTenant.Create(api);
+        var busy = await tenant.Generate(description: "busy");
+        var quiet = await tenant.Generate(description: "quiet");
+        for (var i = 0; i < 12; i++)
+        {
+            using var ok = await api.As(busy.Token).GetAsync("/api/v1/auth/verify");
+            Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        }
+        await api.Anonymous().PostAsJsonAsync("/api/v1/api-keys/verify", new { token = quiet.Token });
+        // Endpoints that need no credential do not validate, or count, a key sent to them anyway.
+        await api.As(busy.Token).GetAsync("/health/live");
+        await Flush(busy.Id, quiet.Id);
+
+        var usage = await HttpExpect.Ok(await tenant.Developer.GetAsync($"/api/v1/api-keys/{busy.Id}/usage?window=PT2H&bucket=PT1H"));
+        Assert.Equal(12, usage.GetProperty("successes").GetInt32());
+        Assert.Equal(2, usage.GetProperty("data").GetArrayLength());
+        Assert.Equal(12, usage.GetProperty("data").EnumerateArray().Sum(b => b.GetProperty("successes").GetInt32()));
+        Assert.True(usage.TryGetProperty("lastUsed", out _));
+        var key = await HttpExpect.Ok(await tenant.Developer.GetAsync($"/api/v1/api-keys/{busy.Id}"));
+        Assert.Equal(usage.GetProperty("lastUsed").GetDateTimeOffset(), key.GetProperty("lastUsed").GetDateTimeOffset());
+
+        var top = await HttpExpect.Ok(await tenant.Admin.GetAsync("/api/v1/api-keys/usage?window=PT1H"));
+        Assert.Equal([(busy.Id, 12), (quiet.Id, 1)],
+            top.GetProperty("data").EnumerateArray().Select(t => (t.GetProperty("key").GetProperty("id").GetString()!, t.GetProperty("successes").GetInt32())));
+
+        await HttpExpect.Error(await tenant.Developer.GetAsync("/api/v1/api-keys/usage"), HttpStatusCode.Forbidden, "APIKEYS-TENANT-ADMIN-REQUIRED");
+        await HttpExpect.Error(await (await tenant.AddUser("carol", "Developer")).GetAsync($"/api/v1/api-keys/{busy.Id}/usage"), HttpStatusCode.NotFound, "APIKEYS-KEY-NOT-FOUND");
+        foreach (var (query, parameter) in new[] { ("window=P40D", "window"), ("window=PT1H&bucket=PT7M", "bucket"), ("window=PT30S", "window"), ("window=soon", "window"), ("bucket=PT2H", "bucket") })
+        {
+            using var response = await tenant.Developer.GetAsync($"/api/v1/api-keys/{busy.Id}/usage?{query}");
+            var error = await HttpExpect.Error(response, HttpStatusCode.BadRequest, response.StatusCode == HttpStatusCode.BadRequest &&
+                (await response.Content.ReadAsStringAsync()).Contains("DURATION") ? "APIKEYS-INVALID-DURATION" : "APIKEYS-INVALID-ARGUMENT");
+            Assert.Equal(parameter, error.Parameter());
+        }
+    }
+
+    async Task Flush(params string[] keyIds)
+    {
+        var grains = api.Services.GetRequiredService<IGrainFactory>();
+        foreach (var id in keyIds)
+        {
+            await grains.GetGrain<IApiKeyGrain>(id).FlushUsage();
+        }
+    }
+}
+
+/// <summary>A service of its own, so the refusals counted are this test's alone.</summary>
+public sealed class RefusalsApiFixture : ApiFixture;
+
+public sealed class RefusalFloodTests(RefusalsApiFixture api) : IClassFixture<RefusalsApiFixture>
+{
+    [Fact]
+    public async Task Ten_thousand_malformed_tokens_are_a_bounded_number_of_stored_events_holding_their_count()
+    {
+        var random = new Random(11);
+        var tokens = Enumerable.Range(0, 10_000).Select(i => i % 2 == 0
+            ? "qlk_" + Convert.ToHexStringLower(Enumerable.Range(0, 48).Select(_ => (byte)random.Next(256)).ToArray())
+            : $"garbage-{i}").ToList();
+        var clients = Enumerable.Range(0, 16).Select(_ => api.Anonymous()).ToArray();
+        await Parallel.ForEachAsync(tokens.Select((t, i) => (t, i)), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (item, ct) =>
+        {
+            var body = await HttpExpect.Ok(await clients[item.i % 16].PostAsJsonAsync("/api/v1/api-keys/verify", new { token = item.t }, ct));
+            Assert.False(body.GetProperty("valid").GetBoolean());
+        });
+
+        await api.Services.GetRequiredService<KeyValidator>().Flush();
+
+        using var connection = new SqliteConnection($"Data Source={api.DatabasePath}");
+        await connection.OpenAsync();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT data FROM audit_events WHERE type = $type AND tenant_id IS NULL;";
+        command.Parameters.AddWithValue("$type", EventTypes.ValidationFailed);
+        var stored = new List<string>();
+        using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                stored.Add(reader.GetString(0));
+            }
+        }
+        // One event per minute the flood lasted: a few at most, never one per token.
+        Assert.InRange(stored.Count, 1, 3);
+        Assert.Equal(10_000, stored.Sum(d => JsonDocument.Parse(d).RootElement.GetProperty("count").GetInt64()));
+        Assert.Equal(10_000, stored.Sum(d => JsonDocument.Parse(d).RootElement.GetProperty("reasons").GetProperty("malformed").GetInt64()));
+        Assert.All(stored, d => Assert.DoesNotContain("garbage-", d));
+        await HttpExpect.Ok(await api.Anonymous().GetAsync("/health/ready"));
+    }
+}

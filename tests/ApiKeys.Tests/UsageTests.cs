@@ -1,0 +1,131 @@
+using System.Text.Json;
+using ApiKeys.Grains.Storage;
+
+namespace ApiKeys.Tests;
+
+/// <summary>Usage per key per minute, last use, and the excessive-usage signal, driven by the product's fake clock.</summary>
+[Collection(ClusterCollection.Name)]
+public class UsageTests(ClusterFixture fixture)
+{
+    [Fact]
+    public async Task N_validations_show_exactly_N_in_the_keys_usage_after_a_flush()
+    {
+        var scenario = await Scenario.Create(fixture.Client);
+        var key = await scenario.Generate();
+        StartOfMinute();
+        var minute = UsageLog.MinuteOf(fixture.Time.GetUtcNow());
+        for (var i = 0; i < 37; i++)
+        {
+            Assert.True((await fixture.Client.ValidateKey(key.Token)).Valid);
+        }
+        fixture.Time.Advance(TimeSpan.FromMinutes(1));
+        for (var i = 0; i < 5; i++)
+        {
+            await fixture.Client.ValidateKey(key.Token);
+        }
+        await scenario.Key(key.Key.Id).Revoke(scenario.Admin);
+        await fixture.Client.ValidateKey(key.Token);
+
+        Assert.Empty(await fixture.Usage.Minutes(key.Key.Id, minute, minute + 2));
+        await scenario.Key(key.Key.Id).FlushUsage();
+
+        Assert.Equal([(minute, 37L, 0L), (minute + 1, 5L, 1L)], await fixture.Usage.Minutes(key.Key.Id, minute, minute + 2));
+        var usage = await fixture.Client.GetGrain<IMonitoringGrain>(0).GetKeyUsage(scenario.Admin, key.Key.Id, TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(5));
+        Assert.Equal(2, usage.Buckets.Count);
+        Assert.Equal(42, usage.Buckets.Sum(b => b.Successes));
+        Assert.Equal(1, usage.Buckets.Sum(b => b.Failures));
+        Assert.NotNull(usage.LastUsed);
+        Assert.Equal(usage.LastUsed, (await scenario.Key(key.Key.Id).Read(scenario.Developer)).LastUsed);
+    }
+
+    [Fact]
+    public async Task The_tenants_keys_rank_by_use_and_only_admins_see_the_ranking()
+    {
+        var scenario = await Scenario.Create(fixture.Client);
+        var busy = await scenario.Generate(description: "busy");
+        var quiet = await scenario.Generate(description: "quiet");
+        await scenario.Generate(description: "unused");
+        foreach (var (key, times) in new[] { (busy, 9), (quiet, 2) })
+        {
+            for (var i = 0; i < times; i++)
+            {
+                await fixture.Client.ValidateKey(key.Token);
+            }
+            await scenario.Key(key.Key.Id).FlushUsage();
+        }
+        var monitoring = fixture.Client.GetGrain<IMonitoringGrain>(0);
+
+        var top = await monitoring.TopKeys(scenario.Admin, TimeSpan.FromHours(1), 10);
+
+        Assert.Equal([(busy.Key.Id, 9L), (quiet.Key.Id, 2L)], top.Select(t => (t.Key.Id, t.Successes)));
+        Assert.Equal("busy", top[0].Key.Description);
+        await Expect.Refused(ProblemCode.TenantAdminRequired, () => monitoring.TopKeys(scenario.Developer, TimeSpan.FromHours(1), 10));
+        var other = await Scenario.Create(fixture.Client);
+        Assert.Empty(await monitoring.TopKeys(other.Admin, TimeSpan.FromHours(1), 10));
+        await Expect.Refused(ProblemCode.KeyNotFound, () => monitoring.GetKeyUsage(other.Admin, busy.Key.Id, TimeSpan.FromHours(1), TimeSpan.FromMinutes(1)));
+    }
+
+    [Fact]
+    public async Task A_burst_past_the_tenants_threshold_is_one_event_per_episode()
+    {
+        var scenario = await Scenario.Create(fixture.Client);
+        await scenario.Tenant.UpdateConfig(scenario.Admin, new ApiKeysConfigChange(ExcessiveUsagePerMinute: 100, ExcessiveUsageFactor: 0));
+        var key = await scenario.Generate();
+        StartOfMinute();
+
+        await Validate(key, 150); // over: the episode starts
+        fixture.Time.Advance(TimeSpan.FromMinutes(1));
+        await Validate(key, 150); // still over: the same episode
+        await scenario.Key(key.Key.Id).FlushUsage();
+        var first = Assert.Single(await fixture.Events(scenario.TenantId, EventTypes.ExcessiveUsage));
+        Assert.Equal(key.Key.Id, first.KeyId);
+        Assert.Equal(101, Data(first).GetProperty("observedPerMinute").GetInt64());
+        Assert.Equal(100, Data(first).GetProperty("thresholdPerMinute").GetInt64());
+
+        fixture.Time.Advance(TimeSpan.FromMinutes(1));
+        await Validate(key, 50); // a quiet minute ends it
+        fixture.Time.Advance(TimeSpan.FromMinutes(1));
+        await Validate(key, 101); // a new episode
+        await scenario.Key(key.Key.Id).FlushUsage();
+        Assert.Equal(2, (await fixture.Events(scenario.TenantId, EventTypes.ExcessiveUsage)).Count);
+    }
+
+    [Fact]
+    public async Task A_jump_far_above_the_keys_own_baseline_is_reported_with_the_baseline()
+    {
+        var scenario = await Scenario.Create(fixture.Client);
+        await scenario.Tenant.UpdateConfig(scenario.Admin, new ApiKeysConfigChange(ExcessiveUsagePerMinute: 0, ExcessiveUsageFactor: 5));
+        var key = await scenario.Generate();
+        StartOfMinute();
+        for (var minute = 0; minute < 6; minute++)
+        {
+            await Validate(key, 100); // a steady 100 a minute: five times that is 500
+            fixture.Time.Advance(TimeSpan.FromMinutes(1));
+        }
+        await Validate(key, 500);
+        await scenario.Key(key.Key.Id).FlushUsage();
+        Assert.Empty(await fixture.Events(scenario.TenantId, EventTypes.ExcessiveUsage));
+
+        await Validate(key, 1);
+        await scenario.Key(key.Key.Id).FlushUsage();
+
+        var signal = Assert.Single(await fixture.Events(scenario.TenantId, EventTypes.ExcessiveUsage));
+        Assert.Equal(501, Data(signal).GetProperty("observedPerMinute").GetInt64());
+        Assert.Equal(100, Data(signal).GetProperty("baselinePerMinute").GetDouble());
+        Assert.Equal(5, Data(signal).GetProperty("factor").GetInt32());
+    }
+
+    async Task Validate(IssuedApiKey key, int times)
+    {
+        for (var i = 0; i < times; i++)
+        {
+            Assert.True((await fixture.Client.ValidateKey(key.Token)).Valid);
+        }
+    }
+
+    /// <summary>Moves the clock to the start of the next minute, so a test's minutes are whole.</summary>
+    void StartOfMinute() =>
+        fixture.Time.Advance(TimeSpan.FromMinutes(1) - TimeSpan.FromTicks(fixture.Time.GetUtcNow().Ticks % TimeSpan.TicksPerMinute));
+
+    static JsonElement Data(AuditEvent e) => JsonDocument.Parse(e.Data).RootElement;
+}
