@@ -33,6 +33,11 @@ public class RestartTests
             shortLived = await grains.User(developer).GenerateKey(developer, new KeyRequest("short", "PT1H"));
             revoked = await grains.User(developer).GenerateKey(developer, new KeyRequest("revoked"));
             await grains.GetGrain<IApiKeyGrain>(revoked.Key.Id).Revoke(admin);
+            for (var i = 0; i < 3; i++)
+            {
+                await grains.ValidateKey(longLived.Token);
+            }
+            // Usage counted in memory is written when the node stops and deactivates its grains.
             await node.StopAsync();
         }
         SqliteConnection.ClearAllPools();
@@ -57,6 +62,16 @@ public class RestartTests
             var listed = await grains.GetGrain<IKeyCatalogGrain>(0).List(admin, new KeyQuery(Sort: KeySort.Description, Descending: false));
             Assert.Equal([("long", KeyStatus.Active), ("revoked", KeyStatus.Revoked), ("short", KeyStatus.Expired)],
                 listed.Keys.Select(k => (k.Description, k.Status)));
+
+            Assert.Equal([true, false, false], listed.Keys.Select(k => k.LastUsed is not null));
+            var audit = node.Services.GetRequiredService<ApiKeys.Grains.Storage.AuditLog>();
+            var events = (await audit.List("acme", new EventQuery(Limit: 100))).Events;
+            Assert.Equal(
+                new[] { EventTypes.TenantCreated, EventTypes.RolesUpdated, EventTypes.ConfigUpdated, EventTypes.KeyCreated, EventTypes.KeyCreated,
+                    EventTypes.KeyCreated, EventTypes.KeyDeleted, EventTypes.KeyExpired }.Order(),
+                events.Select(e => e.Type).Order());
+            var usage = await grains.GetGrain<IMonitoringGrain>(0).GetKeyUsage(admin, longLived.Key.Id, TimeSpan.FromHours(3), TimeSpan.FromHours(1));
+            Assert.Equal(3, usage.Buckets.Sum(b => b.Successes));
             await node.StopAsync();
         }
         SqliteConnection.ClearAllPools();
