@@ -139,4 +139,8 @@ public static class UserKey
         grains.GetGrain<IUserGrain>(For(tenantId, userId));
 
     public static IUserGrain User(this IGrainFactory grains, Caller caller) => grains.User(caller.TenantId, caller.UserId);
+
+    /// <summary>Whether the caller holds TenantAdmin in their tenant now; roles are always read at the time of the call.</summary>
+    public static async Task<bool> IsTenantAdmin(this IGrainFactory grains, Caller caller) =>
+        (await grains.User(caller).GetRoles()).HasFlag(TenantRoles.TenantAdmin);
 }

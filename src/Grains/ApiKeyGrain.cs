@@ -178,7 +178,7 @@ public sealed partial class ApiKeyGrain(
     public async Task<ApiKey> Revoke(Caller caller)
     {
         await CheckVisibleTo(caller);
-        if (!await IsTenantAdmin(caller))
+        if (!await GrainFactory.IsTenantAdmin(caller))
         {
             throw new ApiKeysException(ProblemCode.TenantAdminRequired, "Only a tenant admin may revoke keys.");
         }
@@ -354,14 +354,11 @@ public sealed partial class ApiKeyGrain(
     async Task CheckOwnerOrAdmin(Caller caller)
     {
         await CheckVisibleTo(caller);
-        if (caller.UserId != Key.Sub && !await IsTenantAdmin(caller))
+        if (caller.UserId != Key.Sub && !await GrainFactory.IsTenantAdmin(caller))
         {
             throw NotFound();
         }
     }
-
-    async Task<bool> IsTenantAdmin(Caller caller) =>
-        (await GrainFactory.User(caller).GetRoles()).HasFlag(TenantRoles.TenantAdmin);
 
     ApiKey ToApiKey() => new(this.GetPrimaryKeyString(), Key.TenantId, Key.Description, Key.Status, Key.Sub, Key.SubType,
         Key.Expiry, Key.CreatedByUser, Key.Created, Key.LastUpdated);

@@ -17,8 +17,7 @@ public sealed class KeyCatalogGrain(KeyCatalog catalog) : Grain, IKeyCatalogGrai
         {
             throw new ApiKeysException(ProblemCode.InvalidArgument, "startingAfter and endingBefore cannot be combined.", "startingAfter");
         }
-        var roles = await GrainFactory.User(caller).GetRoles();
-        if (!roles.HasFlag(TenantRoles.TenantAdmin))
+        if (!await GrainFactory.IsTenantAdmin(caller))
         {
             // Anyone else sees only the keys they own.
             if (query.Sub is not null && query.Sub != caller.UserId)

@@ -90,7 +90,7 @@ public sealed class MonitoringGrain(
 
     async Task RequireAdmin(Caller caller)
     {
-        if (!(await GrainFactory.User(caller).GetRoles()).HasFlag(TenantRoles.TenantAdmin))
+        if (!await GrainFactory.IsTenantAdmin(caller))
         {
             throw new ApiKeysException(ProblemCode.TenantAdminRequired, "Only a tenant admin may read events and usage rankings.");
         }

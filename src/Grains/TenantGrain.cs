@@ -123,7 +123,7 @@ public sealed class TenantGrain(
         {
             throw NotFound();
         }
-        if (!(await GrainFactory.User(caller).GetRoles()).HasFlag(TenantRoles.TenantAdmin))
+        if (!await GrainFactory.IsTenantAdmin(caller))
         {
             throw new ApiKeysException(ProblemCode.TenantAdminRequired, "Only a tenant admin may do this.");
         }

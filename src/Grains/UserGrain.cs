@@ -133,7 +133,7 @@ public sealed class UserGrain(
             }
             return;
         }
-        if (!(await GrainFactory.User(caller).GetRoles()).HasFlag(TenantRoles.TenantAdmin))
+        if (!await GrainFactory.IsTenantAdmin(caller))
         {
             throw new ApiKeysException(ProblemCode.TenantAdminRequired,
                 "Only a tenant admin may generate keys for another user or for an external client.", "/sub");

@@ -123,7 +123,7 @@ public static class ApiKeysApi
 
     static async Task RequireTenantAdmin(IGrainFactory grains, Caller caller)
     {
-        if (!(await grains.User(caller).GetRoles()).HasFlag(TenantRoles.TenantAdmin))
+        if (!await grains.IsTenantAdmin(caller))
         {
             throw new ApiKeysException(ProblemCode.TenantAdminRequired, "Only a tenant admin may revoke keys.");
         }
@@ -168,11 +168,7 @@ public sealed class KeyListParameters
 
     public KeyQuery ToQuery()
     {
-        var limit = 20;
-        if (Limit is not null && (!int.TryParse(Limit, out limit) || limit is < 1 or > KeyQuery.MaxLimit))
-        {
-            throw Invalid("limit", $"limit is an integer from 1 to {KeyQuery.MaxLimit}.");
-        }
+        var limit = QueryText.Limit(Limit);
         if (StartingAfter is not null && EndingBefore is not null)
         {
             throw Invalid("startingAfter", "startingAfter and endingBefore cannot be combined.");

@@ -77,11 +77,7 @@ public sealed class AuditListParameters
 
     public EventQuery ToQuery()
     {
-        var limit = 20;
-        if (Limit is not null && (!int.TryParse(Limit, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > KeyQuery.MaxLimit))
-        {
-            throw Invalid("limit", $"limit is an integer from 1 to {KeyQuery.MaxLimit}.");
-        }
+        var limit = QueryText.Limit(Limit);
         if (StartingAfter is not null && EndingBefore is not null)
         {
             throw Invalid("startingAfter", "startingAfter and endingBefore cannot be combined.");

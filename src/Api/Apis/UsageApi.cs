@@ -41,12 +41,7 @@ public static class UsageApi
     {
         QueryText.RequireSingleValues(request);
         var windowSpan = Span("window", window ?? "PT24H");
-        var count = 10;
-        if (limit is not null && (!int.TryParse(limit, out count) || count is < 1 or > KeyQuery.MaxLimit))
-        {
-            throw new ApiKeysException(ProblemCode.InvalidArgument, $"limit is an integer from 1 to {KeyQuery.MaxLimit}.", "limit");
-        }
-        var top = await grains.GetGrain<IMonitoringGrain>(0).TopKeys(user.Caller(), windowSpan.Value, count);
+        var top = await grains.GetGrain<IMonitoringGrain>(0).TopKeys(user.Caller(), windowSpan.Value, QueryText.Limit(limit, fallback: 10));
         return TypedResults.Ok(new TopKeysBody(windowSpan.Text, top.Select(t => new KeyUsageTotalBody(t.Key, t.Successes, t.Failures)).ToList()));
     }
 
