@@ -101,6 +101,9 @@ public interface IMonitoringGrain : IGrainWithIntegerKey
     /// <summary>TenantAdmin only: the tenant's keys ranked by successful validations over <paramref name="window"/>.</summary>
     Task<IReadOnlyList<KeyUsageTotal>> TopKeys(Caller caller, TimeSpan window, int limit);
 
-    /// <summary>Stores events whose ids are deterministic per period, replacing an earlier version of the same event.</summary>
+    /// <summary>
+    /// Front ends: stores their tenant-less validation failure aggregates (tokens that name no key), replacing an earlier
+    /// version of the same event. Refuses any other event.
+    /// </summary>
     Task Record(IReadOnlyList<AuditEvent> events);
 }

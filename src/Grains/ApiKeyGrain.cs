@@ -51,6 +51,10 @@ public sealed partial class ApiKeyGrain(
     bool expiryArmed;
     UsageMeter? meter;
     IGrainTimer? usageTimer;
+    IGrainTimer? publishRetry;
+
+    /// <summary>Names this activation in the ids of its aggregated events.</summary>
+    readonly string activation = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
 
     ApiKeyState Key => state.State;
 
@@ -70,6 +74,10 @@ public sealed partial class ApiKeyGrain(
         {
             ownerRoles = Key.SubType == KeySubType.User ? await GrainFactory.User(Key.TenantId, Key.Sub).GetRoles() : TenantRoles.None;
             await ArmExpiry();
+            // The baseline and an ongoing excessive-usage episode outlive an activation.
+            var now = time.GetUtcNow();
+            var minute = UsageLog.MinuteOf(now);
+            Meter().Resume(await usage.Minutes(this.GetPrimaryKeyString(), minute - UsageMeter.BaselineMinutes, minute + 1), now);
         }
     }
 
@@ -110,7 +118,8 @@ public sealed partial class ApiKeyGrain(
             return ValueTask.FromResult(Validation.Refused(ValidationCode.NotFound));
         }
         var now = time.GetUtcNow();
-        // The secret is checked first, so a caller without it learns nothing about the key; its tenant sees the attempt.
+        // The secret is checked first, so a caller without it learns nothing about the key (front ends show a wrong
+        // secret as an unknown key); the key's tenant sees the attempt in its events.
         if (!CryptographicOperations.FixedTimeEquals(secretHash, Key.SecretHash))
         {
             return ValueTask.FromResult(Refuse(ValidationCode.NotFound, now));
@@ -144,16 +153,22 @@ public sealed partial class ApiKeyGrain(
             Key.SubType, ownerRoles, Key.Expiry);
     }
 
+    /// <summary>A refusal names the key and tenant so front ends know this key counted it; they never show them for a wrong secret.</summary>
     Validation Refuse(ValidationCode code, DateTimeOffset now)
     {
         Meter().Failure(now, code);
-        return code == ValidationCode.NotFound ? Validation.Refused(code) : new Validation(code, this.GetPrimaryKeyString(), Key.TenantId);
+        return new Validation(code, this.GetPrimaryKeyString(), Key.TenantId);
     }
 
     UsageMeter Meter()
     {
-        usageTimer ??= this.RegisterGrainTimer(FlushUsage, options.Value.UsageFlushInterval, options.Value.UsageFlushInterval);
-        return meter ??= new UsageMeter(this.GetPrimaryKeyString(), Key.TenantId);
+        // The flush interleaves with validations: it only drains memory and then waits on the database, and a
+        // validation during that wait counts into the next flush.
+        usageTimer ??= this.RegisterGrainTimer(FlushUsage, new GrainTimerCreationOptions(options.Value.UsageFlushInterval, options.Value.UsageFlushInterval)
+        {
+            Interleave = true,
+        });
+        return meter ??= new UsageMeter(this.GetPrimaryKeyString(), Key.TenantId, activation);
     }
 
     public async Task<ApiKey> Read(Caller caller)
@@ -259,20 +274,15 @@ public sealed partial class ApiKeyGrain(
             usageTimer = null;
             return;
         }
-        var (rows, events, successes) = meter.Drain();
+        var flush = meter.Drain();
         try
         {
-            await usage.Add(rows);
-            if (successes > 0 && meter.LastUsed is { } lastUsed)
-            {
-                await catalog.AddUsage(this.GetPrimaryKeyString(), successes, lastUsed);
-            }
-            await audit.Append(events);
+            await usage.Flush(this.GetPrimaryKeyString(), flush.Rows, flush.Successes, flush.LastUsed, flush.Events);
             meter.Flushed(time.GetUtcNow());
         }
         catch (Exception e)
         {
-            meter.Restore(rows, events, successes);
+            meter.Restore(flush);
             LogUsageFlushFailed(e, this.GetPrimaryKeyString());
         }
     }
@@ -313,33 +323,53 @@ public sealed partial class ApiKeyGrain(
         Key.Version++;
         Key.CatalogPending = true;
         Key.Outbox.Add(change);
-        await state.WriteStateAsync();
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            // Memory now holds a change that was not stored: drop this activation so the next call reads the truth.
+            DeactivateOnIdle();
+            throw;
+        }
         await Publish();
     }
 
+    /// <summary>
+    /// Brings the catalog and the audit log up to the saved state. Should either write fail, it is retried on a timer and
+    /// on the key's next activation; the grain state is the truth meanwhile.
+    /// </summary>
     async Task Publish()
     {
         try
         {
-            if (Key.Deleted)
+            if (Key.CatalogPending)
             {
-                await catalog.Delete(this.GetPrimaryKeyString());
-            }
-            else
-            {
-                await catalog.Upsert(ToApiKey(), Key.Version);
+                if (Key.Deleted)
+                {
+                    await catalog.Delete(this.GetPrimaryKeyString());
+                }
+                else
+                {
+                    await catalog.Upsert(ToApiKey(), Key.Version);
+                }
+                Key.CatalogPending = false;
             }
             await audit.Append(Key.Outbox);
-            Key.CatalogPending = false;
             Key.Outbox.Clear();
             await state.WriteStateAsync();
+            publishRetry?.Dispose();
+            publishRetry = null;
         }
         catch (Exception e)
         {
-            // The grain state is the truth; the catalog and the audit log catch up when this key next activates.
             LogCatalogWriteFailed(e, this.GetPrimaryKeyString());
+            publishRetry ??= this.RegisterGrainTimer(Publish, PublishRetryPeriod, PublishRetryPeriod);
         }
     }
+
+    static readonly TimeSpan PublishRetryPeriod = TimeSpan.FromSeconds(30);
 
     async Task CheckVisibleTo(Caller caller)
     {

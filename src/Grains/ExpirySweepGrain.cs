@@ -53,7 +53,10 @@ public sealed class ExpirySweepGrain(
         await Prune();
     }
 
-    /// <summary>Deletes events and usage past retention, at most ten batches a tick so a backlog never stalls the sweep.</summary>
+    /// <summary>
+    /// Deletes events and usage past retention in batches, for up to <see cref="PruneBudget"/> a tick: enough to keep up
+    /// with any rate the database can write, without holding the sweep (or the writer lock) for long at a time.
+    /// </summary>
     public async Task Prune()
     {
         var now = time.GetUtcNow();
@@ -61,14 +64,13 @@ public sealed class ExpirySweepGrain(
         await InBatches(() => usage.Prune(UsageLog.MinuteOf(now - options.Value.UsageRetention), BatchSize));
     }
 
+    static readonly TimeSpan PruneBudget = TimeSpan.FromSeconds(5);
+
     static async Task InBatches(Func<Task<int>> prune)
     {
-        for (var batch = 0; batch < 10; batch++)
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        while (await prune() == BatchSize && started.Elapsed < PruneBudget)
         {
-            if (await prune() < BatchSize)
-            {
-                return;
-            }
         }
     }
 }

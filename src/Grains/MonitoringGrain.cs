@@ -42,15 +42,13 @@ public sealed class MonitoringGrain(
         var key = await GrainFactory.GetGrain<IApiKeyGrain>(keyId).Read(caller);
         var end = UsageLog.MinuteOf(time.GetUtcNow()) + 1;
         var start = end - windowMinutes;
-        var minutes = await usage.Minutes(keyId, start, end);
-        var buckets = Enumerable.Range(0, (int)(windowMinutes / bucketMinutes))
-            .Select(i => start + i * bucketMinutes)
-            .Select(from =>
-            {
-                var inside = minutes.Where(m => m.Minute >= from && m.Minute < from + bucketMinutes).ToList();
-                return new UsageBucket(UsageLog.StartOf(from), inside.Sum(m => m.Successes), inside.Sum(m => m.Failures));
-            })
-            .ToList();
+        var totals = new (long Successes, long Failures)[windowMinutes / bucketMinutes];
+        foreach (var (minute, successes, failures) in await usage.Minutes(keyId, start, end))
+        {
+            ref var bucketTotal = ref totals[(minute - start) / bucketMinutes];
+            bucketTotal = (bucketTotal.Successes + successes, bucketTotal.Failures + failures);
+        }
+        var buckets = totals.Select((t, i) => new UsageBucket(UsageLog.StartOf(start + i * bucketMinutes), t.Successes, t.Failures)).ToList();
         return new KeyUsage(keyId, key.LastUsed, buckets);
     }
 
@@ -65,11 +63,18 @@ public sealed class MonitoringGrain(
         var from = UsageLog.MinuteOf(time.GetUtcNow()) + 1 - windowMinutes;
         var top = await usage.Top(caller.TenantId, from, limit);
         var keys = await catalog.GetMany(caller.TenantId, top.Select(t => t.KeyId).ToList());
-        // Deleted keys have left the catalog; their usage is history, not a key to act on.
         return top.Where(t => keys.ContainsKey(t.KeyId)).Select(t => new KeyUsageTotal(keys[t.KeyId], t.Successes, t.Failures)).ToList();
     }
 
-    public Task Record(IReadOnlyList<AuditEvent> events) => audit.Append(events);
+    public Task Record(IReadOnlyList<AuditEvent> events)
+    {
+        // Front ends record only what they refuse alone: tenant-less failure aggregates. Everything else comes from grains.
+        if (events.Any(e => e.Type != EventTypes.ValidationFailed || e.TenantId is not null))
+        {
+            throw new ArgumentException("Only tenant-less validation failure events are recorded this way.", nameof(events));
+        }
+        return audit.Append(events);
+    }
 
     static (long Window, long Bucket) CheckWindow(TimeSpan window, TimeSpan bucket)
     {

@@ -41,10 +41,12 @@ public sealed class TenantGrain(
         {
             throw new ApiKeysException(ProblemCode.TenantExists, "The tenant exists already.", "/id");
         }
+        // Changes in other grains come first and are idempotent, so a failed save can be retried, and an event never
+        // records a change that did not happen.
+        await GrainFactory.User(Id, firstAdminUserId).SetRoles(TenantRoles.TenantAdmin);
         state.State = new TenantState { Name = name, Created = time.Now(), Members = [firstAdminUserId] };
         var tenant = new Tenant(Id, name, state.State.Created);
         await Save(AuditEvents.TenantCreated(tenant, firstAdminUserId));
-        await GrainFactory.User(Id, firstAdminUserId).SetRoles(TenantRoles.TenantAdmin);
         return tenant;
     }
 
@@ -57,10 +59,15 @@ public sealed class TenantGrain(
     {
         await RequireAdmin(caller);
         var before = state.State.Config;
-        state.State.Config = before.With(change);
-        await Save(AuditEvents.ConfigUpdated(Id, caller.UserId, before, state.State.Config, time.Now()));
+        var after = before.With(change);
+        if (after == before)
+        {
+            return before;
+        }
+        state.State.Config = after;
+        await Save(AuditEvents.ConfigUpdated(Id, caller.UserId, before, after, time.Now()));
         policies.Forget(Id);
-        return state.State.Config;
+        return after;
     }
 
     public async Task SetRoles(Caller caller, string userId, TenantRoles roles)
@@ -69,21 +76,27 @@ public sealed class TenantGrain(
         Ids.Check(userId, "/userId");
         var user = GrainFactory.User(Id, userId);
         var before = await user.GetRoles();
+        if (state.State.Members.Contains(userId) && before == roles)
+        {
+            return;
+        }
+        await user.SetRoles(roles);
         state.State.Members.Add(userId);
         await Save(AuditEvents.RolesUpdated(Id, caller.UserId, userId, before, roles, time.Now()));
-        await user.SetRoles(roles);
     }
 
     public async Task RemoveUser(Caller caller, string userId)
     {
         await RequireAdmin(caller);
-        if (!state.State.Members.Remove(userId))
+        if (!state.State.Members.Contains(userId))
         {
             throw new ApiKeysException(ProblemCode.NotMember, "No such user in the tenant.", "/userId");
         }
         var user = GrainFactory.User(Id, userId);
-        await Save(AuditEvents.UserRemoved(Id, caller.UserId, userId, await user.GetRoles(), time.Now()));
+        var before = await user.GetRoles();
         await user.Leave();
+        state.State.Members.Remove(userId);
+        await Save(AuditEvents.UserRemoved(Id, caller.UserId, userId, before, time.Now()));
     }
 
     public async Task<IReadOnlyList<TenantUser>> GetUsers(Caller caller)
@@ -94,14 +107,24 @@ public sealed class TenantGrain(
         return await Task.WhenAll(users);
     }
 
-    /// <summary>Persists a change with its event, then appends the event; a failed append is retried on the next change or activation.</summary>
+    /// <summary>Persists a change with its event, then appends the event.</summary>
     async Task Save(AuditEvent change)
     {
         state.State.Outbox.Add(change);
-        await state.WriteStateAsync();
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            // Memory now holds a change that was not stored: drop this activation so the next call reads the truth.
+            DeactivateOnIdle();
+            throw;
+        }
         await Publish();
     }
 
+    /// <summary>Appends the saved events; should that fail, they stay in the outbox and are retried on a timer and on activation.</summary>
     async Task Publish()
     {
         try
@@ -109,12 +132,18 @@ public sealed class TenantGrain(
             await audit.Append(state.State.Outbox);
             state.State.Outbox.Clear();
             await state.WriteStateAsync();
+            publishRetry?.Dispose();
+            publishRetry = null;
         }
         catch (Exception)
         {
-            // The change is saved; its event stays in the outbox until an append succeeds.
+            publishRetry ??= this.RegisterGrainTimer(Publish, PublishRetryPeriod, PublishRetryPeriod);
         }
     }
+
+    static readonly TimeSpan PublishRetryPeriod = TimeSpan.FromSeconds(30);
+
+    IGrainTimer? publishRetry;
 
     async Task RequireAdmin(Caller caller)
     {

@@ -88,6 +88,48 @@ public class EventsTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Changes_that_change_nothing_record_nothing()
+    {
+        var scenario = await Scenario.Create(fixture.Client);
+        var before = (await fixture.Events(scenario.TenantId)).Count;
+
+        await scenario.Tenant.SetRoles(scenario.Admin, "dev", TenantRoles.Developer);
+        await scenario.Tenant.UpdateConfig(scenario.Admin, new ApiKeysConfigChange(ApiKeysEnabled: true));
+        await scenario.Tenant.UpdateConfig(scenario.Admin, new ApiKeysConfigChange());
+
+        Assert.Equal(before, (await fixture.Events(scenario.TenantId)).Count);
+    }
+
+    [Fact]
+    public async Task A_key_reactivating_within_a_minute_adds_to_its_failure_events_instead_of_overwriting_them()
+    {
+        var scenario = await Scenario.Create(fixture.Client);
+        var key = await scenario.Generate();
+        await scenario.Key(key.Key.Id).Revoke(scenario.Admin);
+        for (var i = 0; i < 5; i++)
+        {
+            await fixture.Client.ValidateKey(key.Token);
+        }
+        await fixture.Cluster.DeactivateAsync(scenario.Key(key.Key.Id));
+        for (var i = 0; i < 2; i++)
+        {
+            await fixture.Client.ValidateKey(key.Token);
+        }
+        await scenario.Key(key.Key.Id).FlushUsage();
+
+        var failed = await fixture.Events(scenario.TenantId, EventTypes.ValidationFailed);
+        Assert.Equal(7, failed.Sum(e => Data(e).GetProperty("count").GetInt64()));
+    }
+
+    [Fact]
+    public async Task Front_ends_may_record_only_tenant_less_failure_aggregates()
+    {
+        var scenario = await Scenario.Create(fixture.Client);
+        var tenantEvent = (await fixture.Events(scenario.TenantId))[0];
+        await Assert.ThrowsAsync<ArgumentException>(() => fixture.Client.GetGrain<IMonitoringGrain>(0).Record([tenantEvent]));
+    }
+
+    [Fact]
     public async Task Refused_changes_record_nothing()
     {
         var scenario = await Scenario.Create(fixture.Client);

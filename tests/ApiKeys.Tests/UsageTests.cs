@@ -63,6 +63,10 @@ public class UsageTests(ClusterFixture fixture)
         var other = await Scenario.Create(fixture.Client);
         Assert.Empty(await monitoring.TopKeys(other.Admin, TimeSpan.FromHours(1), 10));
         await Expect.Refused(ProblemCode.KeyNotFound, () => monitoring.GetKeyUsage(other.Admin, busy.Key.Id, TimeSpan.FromHours(1), TimeSpan.FromMinutes(1)));
+
+        // A deleted key's usage is history: it leaves the ranking before the limit applies.
+        await scenario.Grains.User(scenario.Developer).DeleteKey(scenario.Developer, busy.Key.Id);
+        Assert.Equal([quiet.Key.Id], (await monitoring.TopKeys(scenario.Admin, TimeSpan.FromHours(1), 1)).Select(t => t.Key.Id));
     }
 
     [Fact]
@@ -73,21 +77,49 @@ public class UsageTests(ClusterFixture fixture)
         var key = await scenario.Generate();
         StartOfMinute();
 
-        await Validate(key, 150); // over: the episode starts
-        fixture.Time.Advance(TimeSpan.FromMinutes(1));
-        await Validate(key, 150); // still over: the same episode
+        await Validate(key, 120); // over: the episode starts
         await scenario.Key(key.Key.Id).FlushUsage();
+        fixture.Time.Advance(TimeSpan.FromMinutes(1));
+        await Validate(key, 150); // still over: the same episode, now at its busiest
+        await scenario.Key(key.Key.Id).FlushUsage();
+        fixture.Time.Advance(TimeSpan.FromMinutes(1));
+        await Validate(key, 50); // quiet, then busy again: a bursty key stays in one episode
+        fixture.Time.Advance(TimeSpan.FromMinutes(1));
+        await Validate(key, 130);
+        await scenario.Key(key.Key.Id).FlushUsage();
+
         var first = Assert.Single(await fixture.Events(scenario.TenantId, EventTypes.ExcessiveUsage));
         Assert.Equal(key.Key.Id, first.KeyId);
-        Assert.Equal(101, Data(first).GetProperty("observedPerMinute").GetInt64());
+        Assert.Equal(150, Data(first).GetProperty("observedPerMinute").GetInt64());
         Assert.Equal(100, Data(first).GetProperty("thresholdPerMinute").GetInt64());
 
+        for (var quiet = 0; quiet < UsageMeterQuietMinutes; quiet++)
+        {
+            fixture.Time.Advance(TimeSpan.FromMinutes(1));
+            await Validate(key, 10);
+        }
         fixture.Time.Advance(TimeSpan.FromMinutes(1));
-        await Validate(key, 50); // a quiet minute ends it
-        fixture.Time.Advance(TimeSpan.FromMinutes(1));
-        await Validate(key, 101); // a new episode
+        await Validate(key, 101); // after enough quiet minutes, a new episode
         await scenario.Key(key.Key.Id).FlushUsage();
         Assert.Equal(2, (await fixture.Events(scenario.TenantId, EventTypes.ExcessiveUsage)).Count);
+    }
+
+    [Fact]
+    public async Task An_episode_is_not_reported_again_when_the_key_reactivates_and_its_baseline_survives()
+    {
+        var scenario = await Scenario.Create(fixture.Client);
+        await scenario.Tenant.UpdateConfig(scenario.Admin, new ApiKeysConfigChange(ExcessiveUsagePerMinute: 100, ExcessiveUsageFactor: 0));
+        var key = await scenario.Generate();
+        StartOfMinute();
+        await Validate(key, 120);
+
+        await fixture.Cluster.DeactivateAsync(scenario.Key(key.Key.Id)); // flushes: the event and the minute's 120 are stored
+        await Validate(key, 50);
+        await scenario.Key(key.Key.Id).FlushUsage();
+
+        Assert.Single(await fixture.Events(scenario.TenantId, EventTypes.ExcessiveUsage));
+        var minute = UsageLog.MinuteOf(fixture.Time.GetUtcNow());
+        Assert.Equal([(minute, 170L, 0L)], await fixture.Usage.Minutes(key.Key.Id, minute, minute + 1));
     }
 
     [Fact]
@@ -114,6 +146,8 @@ public class UsageTests(ClusterFixture fixture)
         Assert.Equal(100, Data(signal).GetProperty("baselinePerMinute").GetDouble());
         Assert.Equal(5, Data(signal).GetProperty("factor").GetInt32());
     }
+
+    const int UsageMeterQuietMinutes = ApiKeys.Grains.Monitoring.UsageMeter.QuietMinutesToEndEpisode;
 
     async Task Validate(IssuedApiKey key, int times)
     {

@@ -78,8 +78,12 @@ public sealed record VerifyResult(
     IReadOnlyList<string>? Roles = null,
     DateTimeOffset? Expiry = null)
 {
-    public static VerifyResult From(Validation validation) => validation.Valid
-        ? new(true, validation.Code, validation.KeyId, validation.TenantId, validation.Sub, validation.SubType,
-            RoleRef.From(validation.Roles).Select(r => r.Name).ToList(), validation.Expiry)
-        : new(false, validation.Code, validation.KeyId, validation.TenantId);
+    public static VerifyResult From(Validation validation) => validation switch
+    {
+        { Valid: true } => new(true, validation.Code, validation.KeyId, validation.TenantId, validation.Sub, validation.SubType,
+            RoleRef.From(validation.Roles).Select(r => r.Name).ToList(), validation.Expiry),
+        // A wrong secret reads as an unknown key: whoever lacks the secret learns nothing, not even the tenant.
+        { Code: ValidationCode.NotFound or ValidationCode.Malformed } => new(false, validation.Code),
+        _ => new(false, validation.Code, validation.KeyId, validation.TenantId),
+    };
 }

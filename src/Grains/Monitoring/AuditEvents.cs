@@ -64,8 +64,10 @@ public static class AuditEvents
                 windowEnd = Storage.UsageLog.StartOf(minute + 1).UtcDateTime,
             }));
 
-    public static AuditEvent ExcessiveUsage(string tenantId, string keyId, long minute, long observed, double? baseline, ApiKeysConfig policy, DateTimeOffset now) =>
-        AuditEvent.New(now, EventTypes.ExcessiveUsage, KeysSource, tenantId, null, keyId,
+    /// <summary>One event per episode: its id is fixed by the episode, so a flush that finds a busier minute rewrites it.</summary>
+    public static AuditEvent ExcessiveUsage(string tenantId, string keyId, string episode, long minute, long observed, double? baseline,
+        ApiKeysConfig policy, DateTimeOffset start) =>
+        new($"ex-{episode}", start, EventTypes.ExcessiveUsage, KeysSource, tenantId, null, keyId,
             Data(new
             {
                 keyId,
@@ -73,7 +75,7 @@ public static class AuditEvents
                 baselinePerMinute = baseline is { } b ? Math.Round(b, 2) : (double?)null,
                 thresholdPerMinute = policy.ExcessiveUsagePerMinute,
                 factor = policy.ExcessiveUsageFactor,
-                minuteStart = Storage.UsageLog.StartOf(minute).UtcDateTime,
+                episodeStart = Storage.UsageLog.StartOf(minute).UtcDateTime,
             }));
 
     static string Data<T>(T value) => JsonSerializer.Serialize(value, Json);

@@ -7,7 +7,8 @@ namespace ApiKeys.Grains.Monitoring;
 /// behind the aggregated failure event, the last use, and the excessive-usage signal against the tenant's threshold
 /// and the key's own baseline. Nothing here does I/O; <see cref="Drain"/> hands over what the flush writes.
 /// </summary>
-public sealed class UsageMeter(string keyId, string tenantId)
+/// <param name="scope">Names this activation in the ids of its aggregated events, so a reactivation never overwrites them.</param>
+public sealed class UsageMeter(string keyId, string tenantId, string scope)
 {
     /// <summary>Completed minutes remembered for the baseline.</summary>
     public const int BaselineMinutes = 60;
@@ -18,21 +19,42 @@ public sealed class UsageMeter(string keyId, string tenantId)
     /// <summary>A baseline below this counts as this, so a rarely used key is not reported for a handful of calls.</summary>
     public const double BaselineFloor = 60;
 
+    /// <summary>An episode ends after this many whole minutes under both rules, so bursty keys are not reported every other minute.</summary>
+    public const int QuietMinutesToEndEpisode = 5;
+
     readonly Dictionary<long, (long Successes, long Failures)> unflushed = [];
-    readonly Dictionary<long, FailureCounts> failureReasons = [];
+    readonly Dictionary<long, FailureCounts> failures = [];
     readonly HashSet<long> failureMinutesChanged = [];
     readonly Queue<long> history = new();
-    readonly List<AuditEvent> signals = [];
+    long historySum;
     long currentMinute = long.MinValue;
     long currentSuccesses;
-    bool excessive;
     ApiKeysConfig? lastPolicy;
+    Episode? episode;
+    Episode? unreported;
+    int quietMinutes;
+    bool resumed;
 
     public DateTimeOffset? LastUsed { get; private set; }
 
-    public long UnflushedSuccesses { get; private set; }
+    public bool HasUnflushed => unflushed.Count > 0 || failureMinutesChanged.Count > 0 || unreported is not null;
 
-    public bool HasUnflushed => unflushed.Count > 0 || failureMinutesChanged.Count > 0 || signals.Count > 0;
+    /// <summary>
+    /// Picks up from the minutes already stored, so a reactivated key keeps its baseline, its count for this minute,
+    /// and an episode it was in (which is then not reported a second time).
+    /// </summary>
+    public void Resume(IReadOnlyList<(long Minute, long Successes, long Failures)> stored, DateTimeOffset now)
+    {
+        var minute = UsageLog.MinuteOf(now);
+        var byMinute = stored.ToDictionary(m => m.Minute, m => m.Successes);
+        for (var m = minute - BaselineMinutes; m < minute; m++)
+        {
+            Remember(byMinute.GetValueOrDefault(m));
+        }
+        currentMinute = minute;
+        currentSuccesses = byMinute.GetValueOrDefault(minute);
+        resumed = true;
+    }
 
     public void Success(DateTimeOffset now, ApiKeysConfig policy)
     {
@@ -40,14 +62,29 @@ public sealed class UsageMeter(string keyId, string tenantId)
         Roll(minute);
         lastPolicy = policy;
         currentSuccesses++;
-        UnflushedSuccesses++;
         LastUsed = now;
         unflushed[minute] = unflushed.TryGetValue(minute, out var c) ? (c.Successes + 1, c.Failures) : (1, 0);
-        if (!excessive && IsExcessive(currentSuccesses, policy))
+        if (resumed)
         {
-            // One event per episode: the flag holds until a whole minute passes under both thresholds.
-            excessive = true;
-            signals.Add(AuditEvents.ExcessiveUsage(tenantId, keyId, minute, currentSuccesses, Baseline, policy, now));
+            // The stored minutes were over the rules before this activation: that episode was reported already.
+            resumed = false;
+            if (IsExcessive(currentSuccesses - 1, policy) || (history.Count > 0 && IsExcessive(history.Last(), policy)))
+            {
+                episode = new Episode(minute, now, currentSuccesses, Baseline, ReportedBefore: true);
+            }
+        }
+        if (episode is null && IsExcessive(currentSuccesses, policy))
+        {
+            episode = unreported = new Episode(minute, now, currentSuccesses, Baseline, ReportedBefore: false);
+        }
+        else if (episode is not null && currentSuccesses > episode.Peak)
+        {
+            // One event per episode, rewritten as it goes so its observed rate is the busiest minute so far.
+            episode = episode with { Peak = currentSuccesses };
+            if (!episode.ReportedBefore)
+            {
+                unreported = episode;
+            }
         }
     }
 
@@ -56,60 +93,57 @@ public sealed class UsageMeter(string keyId, string tenantId)
         var minute = UsageLog.MinuteOf(now);
         Roll(minute);
         unflushed[minute] = unflushed.TryGetValue(minute, out var c) ? (c.Successes, c.Failures + 1) : (0, 1);
-        if (!failureReasons.TryGetValue(minute, out var failures))
+        if (!failures.TryGetValue(minute, out var counts))
         {
-            failureReasons[minute] = failures = new FailureCounts(now);
+            failures[minute] = counts = new FailureCounts(now);
         }
-        failures.Add(reason);
+        counts.Add(reason);
         failureMinutesChanged.Add(minute);
     }
 
-    /// <summary>
-    /// The rows and events to write, forgotten here; after the write, <see cref="Flushed"/>, or <see cref="Restore"/> if it failed.
-    /// </summary>
-    public (IReadOnlyList<UsageLog.Row> Rows, IReadOnlyList<AuditEvent> Events, long Successes) Drain()
+    /// <summary>The rows and events to write; after the write, <see cref="Flushed"/>, or <see cref="Restore"/> if it failed.</summary>
+    public Flush Drain()
     {
         var rows = unflushed.Select(u => new UsageLog.Row(keyId, tenantId, u.Key, u.Value.Successes, u.Value.Failures)).ToList();
-        var events = signals.Concat(failureMinutesChanged.Select(m => AuditEvents.ValidationFailed(keyId, tenantId, keyId, m, failureReasons[m].Copy()))).ToList();
-        var successes = UnflushedSuccesses;
+        var events = failureMinutesChanged
+            .Select(m => AuditEvents.ValidationFailed($"{keyId}-{scope}", tenantId, keyId, m, failures[m].Copy()))
+            .ToList();
+        if (unreported is not null && lastPolicy is not null)
+        {
+            events.Add(AuditEvents.ExcessiveUsage(tenantId, keyId, $"{keyId}-{scope}-{unreported.StartMinute}", unreported.StartMinute,
+                unreported.Peak, unreported.Baseline, lastPolicy, unreported.Start));
+        }
+        var flush = new Flush(rows, events, rows.Sum(r => r.Successes), LastUsed, [.. failureMinutesChanged], unreported);
         unflushed.Clear();
-        signals.Clear();
         failureMinutesChanged.Clear();
-        UnflushedSuccesses = 0;
-        return (rows, events, successes);
+        unreported = null;
+        return flush;
     }
 
-    /// <summary>A past minute's failure event is final once written; only the current minute's keeps growing.</summary>
+    /// <summary>A past minute's failure event is final once written; only the current one keeps growing.</summary>
     public void Flushed(DateTimeOffset now)
     {
         var current = UsageLog.MinuteOf(now);
-        foreach (var minute in failureReasons.Keys.Where(m => m < current && !failureMinutesChanged.Contains(m)).ToList())
+        foreach (var minute in failures.Keys.Where(m => m < current && !failureMinutesChanged.Contains(m)).ToList())
         {
-            failureReasons.Remove(minute);
+            failures.Remove(minute);
         }
     }
 
-    public void Restore(IReadOnlyList<UsageLog.Row> rows, IReadOnlyList<AuditEvent> events, long successes)
+    /// <summary>Takes back what a failed write did not store; nothing of it was stored, since the write is one transaction.</summary>
+    public void Restore(Flush flush)
     {
-        foreach (var row in rows)
+        foreach (var row in flush.Rows)
         {
             var c = unflushed.GetValueOrDefault(row.Minute);
             unflushed[row.Minute] = (c.Successes + row.Successes, c.Failures + row.Failures);
         }
-        signals.AddRange(events.Where(e => e.Type == EventTypes.ExcessiveUsage));
-        foreach (var e in events.Where(e => e.Type == EventTypes.ValidationFailed))
-        {
-            var minute = UsageLog.MinuteOf(e.Time);
-            if (failureReasons.ContainsKey(minute))
-            {
-                failureMinutesChanged.Add(minute);
-            }
-        }
-        UnflushedSuccesses += successes;
+        failureMinutesChanged.UnionWith(flush.FailureMinutes);
+        unreported ??= flush.Unreported;
     }
 
     /// <summary>The mean of the completed minutes remembered, or null while there are too few.</summary>
-    double? Baseline => history.Count >= MinimumBaselineMinutes ? history.Average() : null;
+    double? Baseline => history.Count >= MinimumBaselineMinutes ? (double)historySum / history.Count : null;
 
     bool IsExcessive(long perMinute, ApiKeysConfig policy) =>
         (policy.ExcessiveUsagePerMinute > 0 && perMinute > policy.ExcessiveUsagePerMinute) ||
@@ -123,28 +157,50 @@ public sealed class UsageMeter(string keyId, string tenantId)
         }
         if (currentMinute != long.MinValue)
         {
-            if (excessive && lastPolicy is not null && !IsExcessive(currentSuccesses, lastPolicy))
-            {
-                excessive = false;
-            }
-            Remember(currentSuccesses);
+            EndMinute(currentSuccesses);
             // Minutes without a single validation count as zero, up to the remembered window.
             for (var idle = Math.Min(minute - currentMinute - 1, BaselineMinutes); idle > 0; idle--)
             {
-                excessive = false;
-                Remember(0);
+                EndMinute(0);
             }
         }
         currentMinute = minute;
         currentSuccesses = 0;
     }
 
+    void EndMinute(long successes)
+    {
+        if (episode is not null && lastPolicy is not null)
+        {
+            quietMinutes = IsExcessive(successes, lastPolicy) ? 0 : quietMinutes + 1;
+            if (quietMinutes >= QuietMinutesToEndEpisode)
+            {
+                episode = null;
+                quietMinutes = 0;
+            }
+        }
+        Remember(successes);
+    }
+
     void Remember(long perMinute)
     {
         history.Enqueue(perMinute);
+        historySum += perMinute;
         if (history.Count > BaselineMinutes)
         {
-            history.Dequeue();
+            historySum -= history.Dequeue();
         }
     }
+
+    /// <summary>An excessive-usage episode: when it began, its busiest minute, and the baseline it was measured against.</summary>
+    public sealed record Episode(long StartMinute, DateTimeOffset Start, long Peak, double? Baseline, bool ReportedBefore);
+
+    /// <summary>What one flush writes, and what to take back if the write fails.</summary>
+    public sealed record Flush(
+        IReadOnlyList<UsageLog.Row> Rows,
+        IReadOnlyList<AuditEvent> Events,
+        long Successes,
+        DateTimeOffset? LastUsed,
+        IReadOnlyList<long> FailureMinutes,
+        Episode? Unreported);
 }

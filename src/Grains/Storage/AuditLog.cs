@@ -6,12 +6,26 @@ namespace ApiKeys.Grains.Storage;
 /// <summary>The audit events table: appended to in batches, queried per tenant, pruned by age.</summary>
 public sealed class AuditLog(ApiKeysDatabase database)
 {
-    /// <summary>Stores events in one statement; an event already stored under the same id is replaced (outbox replays, growing aggregates).</summary>
+    /// <summary>Stores events; an event already stored under the same id is replaced (outbox replays, growing aggregates).</summary>
     public async Task Append(IReadOnlyCollection<AuditEvent> events, CancellationToken cancellationToken = default)
     {
-        foreach (var batch in events.Chunk(200))
+        if (events.Count == 0)
         {
-            await using var command = database.DataSource.CreateCommand();
+            return;
+        }
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await Append(events, transaction, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Stores events within <paramref name="transaction"/>, so they land with the writes around them or not at all.</summary>
+    public async Task Append(IReadOnlyCollection<AuditEvent> events, DbTransaction transaction, CancellationToken cancellationToken = default)
+    {
+        foreach (var batch in events.DistinctBy(e => e.Id).Chunk(200))
+        {
+            await using var command = transaction.Connection!.CreateCommand();
+            command.Transaction = transaction;
             var sql = new StringBuilder("INSERT INTO audit_events (id, tenant_id, time, type, source, user_id, key_id, data) VALUES ");
             for (var i = 0; i < batch.Length; i++)
             {
@@ -42,8 +56,14 @@ public sealed class AuditLog(ApiKeysDatabase database)
     }
 
     /// <summary>One page of a tenant's events in time order (then id); a cursor names an event of the tenant.</summary>
+    /// <exception cref="ApiKeysException"><see cref="ProblemCode.InvalidArgument"/> when the cursor names no event of the tenant.</exception>
     public async Task<EventPage> List(string tenantId, EventQuery query, CancellationToken cancellationToken = default)
     {
+        if ((query.StartingAfter ?? query.EndingBefore) is { } named && await Get(tenantId, named, cancellationToken) is null)
+        {
+            throw new ApiKeysException(ProblemCode.InvalidArgument, "The cursor names no event of this tenant (it may have been pruned).",
+                query.StartingAfter is not null ? "startingAfter" : "endingBefore");
+        }
         var backwards = query.EndingBefore is not null;
         var cursor = query.StartingAfter ?? query.EndingBefore;
         var descending = query.Descending != backwards;

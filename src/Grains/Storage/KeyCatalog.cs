@@ -40,19 +40,6 @@ public sealed class KeyCatalog(ApiKeysDatabase database)
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>Adds validations counted in memory since the last flush: one statement per key per flush, never one per request.</summary>
-    public async Task AddUsage(string keyId, long count, DateTimeOffset lastUsed, CancellationToken cancellationToken = default)
-    {
-        await using var command = database.DataSource.CreateCommand("""
-            UPDATE key_catalog SET usage_count = usage_count + @count, last_used = MAX(COALESCE(last_used, 0), @last_used)
-            WHERE id = @id;
-            """);
-        Add(command, "id", keyId);
-        Add(command, "count", count);
-        Add(command, "last_used", lastUsed.ToUnixTimeMilliseconds());
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
     public async Task<(long Count, DateTimeOffset? LastUsed)> GetUsage(string keyId, CancellationToken cancellationToken = default)
     {
         await using var command = database.DataSource.CreateCommand("SELECT usage_count, last_used FROM key_catalog WHERE id = @id;");
@@ -104,6 +91,11 @@ public sealed class KeyCatalog(ApiKeysDatabase database)
         };
         var backwards = query.EndingBefore is not null;
         var cursor = query.StartingAfter ?? query.EndingBefore;
+        if (cursor is not null && (await GetMany(tenantId, [cursor], cancellationToken)).Count == 0)
+        {
+            throw new ApiKeysException(ProblemCode.InvalidArgument, "The cursor names no key of this tenant (it may have been deleted).",
+                query.StartingAfter is not null ? "startingAfter" : "endingBefore");
+        }
         // Reading backwards (endingBefore) walks the order in reverse from the cursor, then flips the page.
         var descending = query.Descending != backwards;
         var direction = descending ? "DESC" : "ASC";

@@ -4,17 +4,45 @@ using System.Text;
 namespace ApiKeys.Grains.Storage;
 
 /// <summary>Validations per key per minute: added to in batches by the usage flush, read as series and rankings.</summary>
-public sealed class UsageLog(ApiKeysDatabase database)
+public sealed class UsageLog(ApiKeysDatabase database, AuditLog audit)
 {
     /// <summary>One row of counts to add: a key's validations in one minute (Unix minutes).</summary>
     public readonly record struct Row(string KeyId, string TenantId, long Minute, long Successes, long Failures);
 
-    /// <summary>Adds the counts in one statement.</summary>
-    public async Task Add(IReadOnlyCollection<Row> rows, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Writes one key's flush in one transaction: its per-minute rows, its count and last use on the catalog row, and the
+    /// events its meter produced. All or nothing, so a retried flush never counts twice.
+    /// </summary>
+    public async Task Flush(string keyId, IReadOnlyCollection<Row> rows, long successes, DateTimeOffset? lastUsed,
+        IReadOnlyCollection<AuditEvent> events, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await Add(rows, transaction, cancellationToken);
+        if (successes > 0 && lastUsed is { } at)
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = """
+                UPDATE key_catalog SET usage_count = usage_count + @count,
+                    last_used = CASE WHEN last_used IS NULL OR last_used < @last_used THEN @last_used ELSE last_used END
+                WHERE id = @id;
+                """;
+            Add(command, "id", keyId);
+            Add(command, "count", successes);
+            Add(command, "last_used", at.ToUnixTimeMilliseconds());
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await audit.Append(events, transaction, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    async Task Add(IReadOnlyCollection<Row> rows, DbTransaction transaction, CancellationToken cancellationToken)
     {
         foreach (var batch in rows.Chunk(200))
         {
-            await using var command = database.DataSource.CreateCommand();
+            await using var command = transaction.Connection!.CreateCommand();
+            command.Transaction = transaction;
             var sql = new StringBuilder("INSERT INTO key_usage (key_id, minute, tenant_id, successes, failures) VALUES ");
             for (var i = 0; i < batch.Length; i++)
             {
@@ -49,14 +77,18 @@ public sealed class UsageLog(ApiKeysDatabase database)
         return minutes;
     }
 
-    /// <summary>The tenant's keys with the most successful validations since <paramref name="fromMinute"/>, most used first.</summary>
+    /// <summary>
+    /// The tenant's keys with the most successful validations since <paramref name="fromMinute"/>, most used first; keys
+    /// since deleted (gone from the catalog) are left out before the limit applies.
+    /// </summary>
     public async Task<IReadOnlyList<(string KeyId, long Successes, long Failures)>> Top(string tenantId, long fromMinute, int limit,
         CancellationToken cancellationToken = default)
     {
         await using var command = database.DataSource.CreateCommand("""
-            SELECT key_id, SUM(successes) AS ok, SUM(failures) AS failed FROM key_usage
-            WHERE tenant_id = @tenant_id AND minute >= @from
-            GROUP BY key_id ORDER BY ok DESC, failed DESC, key_id LIMIT @limit;
+            SELECT u.key_id, SUM(u.successes) AS ok, SUM(u.failures) AS failed
+            FROM key_usage u JOIN key_catalog k ON k.id = u.key_id AND k.tenant_id = u.tenant_id
+            WHERE u.tenant_id = @tenant_id AND u.minute >= @from
+            GROUP BY u.key_id ORDER BY ok DESC, failed DESC, u.key_id LIMIT @limit;
             """);
         Add(command, "tenant_id", tenantId);
         Add(command, "from", fromMinute);

@@ -249,6 +249,8 @@ public sealed class BadInputTests(ApiFixture api)
             ("limit=99999999999999999999", "limit"),
             ($"startingAfter={key.Id}&endingBefore={key.Id}", "startingAfter"),
             ("startingAfter=not-an-id", "startingAfter"),
+            ("startingAfter=0123456789abcdef01234567", "startingAfter"),
+            ($"endingBefore={other.Id}", "endingBefore"),
             ("status=deleted", "status"),
             ("status=1", "status"),
             ("status=Active,%20Expired", "status"),

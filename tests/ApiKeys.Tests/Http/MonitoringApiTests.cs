@@ -24,13 +24,17 @@ public sealed class MonitoringApiTests(ApiFixture api)
             await api.Anonymous().PostAsJsonAsync("/api/v1/api-keys/verify", new { token = forged });
         }
         await Flush(suspicious.Id);
+        // Whoever lacks the secret learns nothing: not the key, not its tenant.
+        var refused = await HttpExpect.Ok(await api.Anonymous().PostAsJsonAsync("/api/v1/api-keys/verify", new { token = forged }));
+        Assert.Equal("""{"valid":false,"code":"notFound"}""", refused.GetRawText());
+        await Flush(suspicious.Id);
 
         var failures = await HttpExpect.Ok(await tenant.Admin.GetAsync($"/api/v1/audits?type={EventTypes.ValidationFailed}"));
         var failure = Assert.Single(failures.GetProperty("data").EnumerateArray());
         Assert.Equal("1.0", failure.GetProperty("specversion").GetString());
         Assert.Equal(EventTypes.ValidationFailed, failure.GetProperty("type").GetString());
         Assert.Equal(tenant.Id, failure.GetProperty("tenantid").GetString());
-        Assert.Equal(3, failure.GetProperty("data").GetProperty("count").GetInt32());
+        Assert.Equal(4, failure.GetProperty("data").GetProperty("count").GetInt32());
         var keyId = failure.GetProperty("keyid").GetString()!;
         Assert.Equal(suspicious.Id, keyId);
 
@@ -90,7 +94,8 @@ public sealed class MonitoringApiTests(ApiFixture api)
         await HttpExpect.Error(await tenant.Admin.GetAsync($"/api/v1/audits/{anEvent}"), HttpStatusCode.NotFound, "APIKEYS-EVENT-NOT-FOUND");
         Assert.DoesNotContain(anEvent!, (await HttpExpect.Ok(await tenant.Admin.GetAsync("/api/v1/audits?limit=100"))).GetRawText());
         foreach (var (query, parameter) in new[] { ("type=nope", "type"), ("since=yesterday", "since"), ("limit=0", "limit"), ("sort=name", "sort"),
-            ("startingAfter=a&endingBefore=b", "startingAfter"), ("userId=a&userId=b", "userId") })
+            ("startingAfter=a&endingBefore=b", "startingAfter"), ("userId=a&userId=b", "userId"), ($"startingAfter={anEvent}", "startingAfter"),
+            ("endingBefore=no-such-event", "endingBefore") })
         {
             var error = await HttpExpect.Error(await tenant.Admin.GetAsync($"/api/v1/audits?{query}"), HttpStatusCode.BadRequest, "APIKEYS-INVALID-ARGUMENT");
             Assert.Equal(parameter, error.Parameter());
@@ -154,6 +159,14 @@ public sealed class RefusalFloodTests(RefusalsApiFixture api) : IClassFixture<Re
     [Fact]
     public async Task Ten_thousand_malformed_tokens_are_a_bounded_number_of_stored_events_holding_their_count()
     {
+        // Wrong secrets for a real key are its tenant's to see, counted once, by the key, not among the tenant-less refusals.
+        var tenant = await HttpTenant.Create(api);
+        var key = await tenant.Generate();
+        for (var i = 0; i < 20; i++)
+        {
+            await api.Anonymous().PostAsJsonAsync("/api/v1/api-keys/verify", new { token = ApiKeyToken.Issue(key.Id).Token });
+        }
+
         var random = new Random(11);
         var tokens = Enumerable.Range(0, 10_000).Select(i => i % 2 == 0
             ? "qlk_" + Convert.ToHexStringLower(Enumerable.Range(0, 48).Select(_ => (byte)random.Next(256)).ToArray())

@@ -14,6 +14,8 @@ CREATE TABLE audit_events
 
 CREATE INDEX ix_audit_events_tenant_time ON audit_events (tenant_id, time, id);
 CREATE INDEX ix_audit_events_tenant_key  ON audit_events (tenant_id, key_id, time, id);
+CREATE INDEX ix_audit_events_tenant_type ON audit_events (tenant_id, type, time, id);
+CREATE INDEX ix_audit_events_tenant_user ON audit_events (tenant_id, user_id, time, id);
 CREATE INDEX ix_audit_events_time        ON audit_events (time);
 
 -- Validations per key per minute (Unix minutes), added to in batches by the key grains' usage flush.
