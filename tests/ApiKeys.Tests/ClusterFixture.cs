@@ -10,16 +10,18 @@ using Orleans.TestingHost;
 namespace ApiKeys.Tests;
 
 /// <summary>
-/// A real two-silo Orleans cluster on a real SQLite file, with the product's clock faked so expiry and the kill-switch
-/// bound are driven by the test, never by sleeping. Orleans' own clock stays real.
+/// A real two-silo Orleans cluster on a real database, with the product's clock faked so expiry and the kill-switch
+/// bound are driven by the test, never by sleeping. Orleans' own clock stays real. The behaviour suites run once per
+/// dialect: on a SQLite file (<see cref="SqliteClusterFixture"/>) and on PostgreSQL (<see cref="PostgresClusterFixture"/>).
 /// </summary>
-public sealed class ClusterFixture : IAsyncLifetime
+public abstract class ClusterFixture : IAsyncLifetime
 {
     public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
 
     public TestFolder Folder { get; } = new();
 
-    public string DatabasePath => Path.Combine(Folder.Path, "apikeys.db");
+    /// <summary>A new, empty database of this fixture's dialect; the cluster's own is the first one made.</summary>
+    public abstract Task<ApiKeysDatabase> CreateDatabase();
 
     /// <summary>The database every silo of the cluster uses.</summary>
     public ApiKeysDatabase Database { get; private set; } = null!;
@@ -33,7 +35,7 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Database = ApiKeysDatabase.SqliteFile(DatabasePath);
+        Database = await CreateDatabase();
         var builder = new InProcessTestClusterBuilder(2);
         builder.ConfigureSilo((_, silo) =>
         {
@@ -71,10 +73,32 @@ public sealed class ClusterFixture : IAsyncLifetime
         (await Audit.List(tenantId, new EventQuery(Type: type, Descending: false, Limit: 1000))).Events;
 }
 
-[CollectionDefinition(Name)]
-public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
+public sealed class SqliteClusterFixture : ClusterFixture
 {
-    public const string Name = "cluster";
+    public string DatabasePath => DatabasePathOf(0);
+
+    public string DatabasePathOf(int n) => Path.Combine(Folder.Path, n == 0 ? "apikeys.db" : $"apikeys-{n}.db");
+
+    int made;
+
+    public override Task<ApiKeysDatabase> CreateDatabase() => Task.FromResult(ApiKeysDatabase.SqliteFile(DatabasePathOf(made++)));
+}
+
+public sealed class PostgresClusterFixture : ClusterFixture
+{
+    public override async Task<ApiKeysDatabase> CreateDatabase() => ApiKeysDatabase.Postgres(await PostgresServer.CreateDatabase());
+}
+
+[CollectionDefinition(Name)]
+public sealed class SqliteCluster : ICollectionFixture<SqliteClusterFixture>
+{
+    public const string Name = "cluster on SQLite";
+}
+
+[CollectionDefinition(Name)]
+public sealed class PostgresCluster : ICollectionFixture<PostgresClusterFixture>
+{
+    public const string Name = "cluster on PostgreSQL";
 }
 
 /// <summary>A temp folder made at run time and removed afterwards.</summary>

@@ -3,8 +3,7 @@ using System.Text.Json;
 namespace ApiKeys.Tests;
 
 /// <summary>Every change is recorded as exactly one event of the right type, with who did it and what changed.</summary>
-[Collection(ClusterCollection.Name)]
-public class EventsTests(ClusterFixture fixture)
+public abstract class EventsTests(ClusterFixture fixture)
 {
     [Fact]
     public async Task Creating_a_tenant_and_setting_it_up_records_tenant_config_and_role_events()
@@ -190,3 +189,9 @@ public class EventsTests(ClusterFixture fixture)
 
     static JsonElement Data(AuditEvent e) => JsonDocument.Parse(e.Data).RootElement;
 }
+
+[Collection(SqliteCluster.Name)]
+public sealed class EventsOnSqlite(SqliteClusterFixture fixture) : EventsTests(fixture);
+
+[Collection(PostgresCluster.Name)]
+public sealed class EventsOnPostgres(PostgresClusterFixture fixture) : EventsTests(fixture);

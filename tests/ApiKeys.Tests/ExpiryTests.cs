@@ -4,8 +4,7 @@ using Orleans.Runtime;
 
 namespace ApiKeys.Tests;
 
-[Collection(ClusterCollection.Name)]
-public class ExpiryTests(ClusterFixture fixture)
+public abstract class ExpiryTests(ClusterFixture fixture)
 {
     [Fact]
     public async Task A_key_is_refused_from_its_expiry_instant_even_before_any_reminder()
@@ -87,7 +86,16 @@ public class ExpiryTests(ClusterFixture fixture)
     {
         await using var command = fixture.Database.DataSource.CreateCommand(
             "SELECT COUNT(*) FROM OrleansRemindersTable WHERE GrainId = @grain AND ReminderName = 'expiry';");
-        command.Parameters.Add(new SqliteParameter("@grain", GrainId.Create("apikey", keyId).ToString()));
-        return (long)(await command.ExecuteScalarAsync())!;
+        var grain = command.CreateParameter();
+        grain.ParameterName = "grain";
+        grain.Value = GrainId.Create("apikey", keyId).ToString();
+        command.Parameters.Add(grain);
+        return Convert.ToInt64(await command.ExecuteScalarAsync());
     }
 }
+
+[Collection(SqliteCluster.Name)]
+public sealed class ExpiryOnSqlite(SqliteClusterFixture fixture) : ExpiryTests(fixture);
+
+[Collection(PostgresCluster.Name)]
+public sealed class ExpiryOnPostgres(PostgresClusterFixture fixture) : ExpiryTests(fixture);

@@ -1,7 +1,6 @@
 namespace ApiKeys.Tests;
 
-[Collection(ClusterCollection.Name)]
-public class KeyCatalogTests(ClusterFixture fixture)
+public abstract class KeyCatalogTests(ClusterFixture fixture)
 {
     IKeyCatalogGrain Catalog => fixture.Client.GetGrain<IKeyCatalogGrain>(0);
 
@@ -127,3 +126,9 @@ public class KeyCatalogTests(ClusterFixture fixture)
         return (scenario, keys);
     }
 }
+
+[Collection(SqliteCluster.Name)]
+public sealed class KeyCatalogOnSqlite(SqliteClusterFixture fixture) : KeyCatalogTests(fixture);
+
+[Collection(PostgresCluster.Name)]
+public sealed class KeyCatalogOnPostgres(PostgresClusterFixture fixture) : KeyCatalogTests(fixture);

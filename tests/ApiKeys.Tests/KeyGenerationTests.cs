@@ -1,7 +1,6 @@
 namespace ApiKeys.Tests;
 
-[Collection(ClusterCollection.Name)]
-public class KeyGenerationTests(ClusterFixture fixture)
+public abstract class KeyGenerationTests(ClusterFixture fixture)
 {
     [Fact]
     public async Task A_developer_generates_a_key_that_validates_as_them()
@@ -189,3 +188,9 @@ public class KeyGenerationTests(ClusterFixture fixture)
         Assert.DoesNotContain(issued.Token[^72..], string.Join(",", listed.Keys) + read);
     }
 }
+
+[Collection(SqliteCluster.Name)]
+public sealed class KeyGenerationOnSqlite(SqliteClusterFixture fixture) : KeyGenerationTests(fixture);
+
+[Collection(PostgresCluster.Name)]
+public sealed class KeyGenerationOnPostgres(PostgresClusterFixture fixture) : KeyGenerationTests(fixture);

@@ -1,7 +1,6 @@
 namespace ApiKeys.Tests;
 
-[Collection(ClusterCollection.Name)]
-public class KeyLifecycleTests(ClusterFixture fixture)
+public abstract class KeyLifecycleTests(ClusterFixture fixture)
 {
     [Fact]
     public async Task The_owner_or_an_admin_renames_a_key_and_only_its_description_changes()
@@ -161,3 +160,9 @@ public class KeyLifecycleTests(ClusterFixture fixture)
         Assert.Equal(TenantRoles.None, (await fixture.Client.ValidateKey(issued.Token)).Roles);
     }
 }
+
+[Collection(SqliteCluster.Name)]
+public sealed class KeyLifecycleOnSqlite(SqliteClusterFixture fixture) : KeyLifecycleTests(fixture);
+
+[Collection(PostgresCluster.Name)]
+public sealed class KeyLifecycleOnPostgres(PostgresClusterFixture fixture) : KeyLifecycleTests(fixture);

@@ -2,8 +2,7 @@ using System.Text;
 
 namespace ApiKeys.Tests;
 
-[Collection(ClusterCollection.Name)]
-public class SecretStorageTests(ClusterFixture fixture)
+public abstract class SecretStorageTests(ClusterFixture fixture)
 {
     [Fact]
     public async Task The_database_holds_no_token_and_no_secret_in_keys_events_or_usage()
@@ -27,7 +26,7 @@ public class SecretStorageTests(ClusterFixture fixture)
         }
         Assert.NotEmpty(await fixture.Events(scenario.TenantId, EventTypes.ValidationFailed));
 
-        var stored = Encoding.ASCII.GetString(ReadDatabaseFiles());
+        var stored = await StoredText();
 
         Assert.All(issued, key => Assert.Contains(key.Key.Id, stored));
         foreach (var key in issued)
@@ -39,8 +38,15 @@ public class SecretStorageTests(ClusterFixture fixture)
         }
     }
 
+    /// <summary>Everything the database holds, as text a token would show up in.</summary>
+    protected abstract Task<string> StoredText();
+}
+
+[Collection(SqliteCluster.Name)]
+public sealed class SecretStorageOnSqlite(SqliteClusterFixture fixture) : SecretStorageTests(fixture)
+{
     /// <summary>The database file and its write-ahead log, read while the cluster still has them open.</summary>
-    byte[] ReadDatabaseFiles()
+    protected override Task<string> StoredText()
     {
         using var all = new MemoryStream();
         foreach (var path in new[] { fixture.DatabasePath, fixture.DatabasePath + "-wal" }.Where(File.Exists))
@@ -48,6 +54,40 @@ public class SecretStorageTests(ClusterFixture fixture)
             using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
             file.CopyTo(all);
         }
-        return all.ToArray();
+        return Task.FromResult(Encoding.ASCII.GetString(all.ToArray()));
+    }
+}
+
+[Collection(PostgresCluster.Name)]
+public sealed class SecretStorageOnPostgres(PostgresClusterFixture fixture) : SecretStorageTests(fixture)
+{
+    /// <summary>Every row of every table, binary columns decoded as UTF-8 so JSON grain state reads as text.</summary>
+    protected override async Task<string> StoredText()
+    {
+        var columns = new List<(string Table, string Column, string Type)>();
+        await using (var command = fixture.Database.DataSource.CreateCommand(
+            "SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = 'public';"))
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                columns.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
+            }
+        }
+        var text = new StringBuilder();
+        foreach (var table in columns.GroupBy(c => c.Table))
+        {
+            var values = table.Select(c => c.Type == "bytea"
+                ? $"COALESCE(convert_from(\"{c.Column}\", 'UTF8'), '')"
+                : $"COALESCE(\"{c.Column}\"::text, '')");
+            await using var command = fixture.Database.DataSource.CreateCommand(
+                $"SELECT concat_ws(' ', {string.Join(", ", values)}) FROM \"{table.Key}\";");
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                text.AppendLine(reader.GetString(0));
+            }
+        }
+        return text.ToString();
     }
 }

@@ -8,9 +8,8 @@ using Orleans.Storage;
 
 namespace ApiKeys.Tests;
 
-/// <summary>Our SQLite scripts against the query contract of Orleans' ADO.NET storage provider, through the provider itself.</summary>
-[Collection(ClusterCollection.Name)]
-public class StorageContractTests(ClusterFixture fixture)
+/// <summary>Our SQL scripts, per dialect, against the query contract of Orleans' ADO.NET storage provider, through the provider itself.</summary>
+public abstract class StorageContractTests(ClusterFixture fixture)
 {
     IGrainStorage Storage =>
         fixture.Cluster.GetSiloServiceProvider().GetRequiredKeyedService<IGrainStorage>(StorageNames.Default);
@@ -59,17 +58,27 @@ public class StorageContractTests(ClusterFixture fixture)
     [Fact]
     public async Task Migrations_apply_once_even_when_several_silos_start_together()
     {
-        using var folder = new TestFolder();
-        var database = ApiKeysDatabase.SqliteFile(Path.Combine(folder.Path, "m.db"));
+        var database = await fixture.CreateDatabase();
 
         await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => new Migrator(database, NullLogger<Migrator>.Instance).MigrateAsync()));
         await new Migrator(database, NullLogger<Migrator>.Instance).MigrateAsync();
 
-        await using var connection = await database.DataSource.OpenConnectionAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT group_concat(version) FROM (SELECT version FROM schema_migrations ORDER BY version);";
-        Assert.Equal(string.Join(",", Migrator.Scripts(Dialect.Sqlite).Select(s => s.Version)), await command.ExecuteScalarAsync());
-        await connection.CloseAsync();
+        var applied = new List<long>();
+        await using (var command = database.DataSource.CreateCommand("SELECT version FROM schema_migrations ORDER BY version;"))
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                applied.Add(Convert.ToInt64(reader.GetValue(0)));
+            }
+        }
+        Assert.Equal(Migrator.Scripts(database.Dialect).Select(s => (long)s.Version), applied);
         SqliteConnection.ClearAllPools();
     }
 }
+
+[Collection(SqliteCluster.Name)]
+public sealed class StorageContractOnSqlite(SqliteClusterFixture fixture) : StorageContractTests(fixture);
+
+[Collection(PostgresCluster.Name)]
+public sealed class StorageContractOnPostgres(PostgresClusterFixture fixture) : StorageContractTests(fixture);

@@ -1,7 +1,6 @@
 namespace ApiKeys.Tests;
 
-[Collection(ClusterCollection.Name)]
-public class TenantSettingsTests(ClusterFixture fixture)
+public abstract class TenantSettingsTests(ClusterFixture fixture)
 {
     [Fact]
     public async Task A_new_tenant_has_Qliks_defaults_with_api_keys_disabled()
@@ -129,3 +128,9 @@ public class TenantSettingsTests(ClusterFixture fixture)
             users);
     }
 }
+
+[Collection(SqliteCluster.Name)]
+public sealed class TenantSettingsOnSqlite(SqliteClusterFixture fixture) : TenantSettingsTests(fixture);
+
+[Collection(PostgresCluster.Name)]
+public sealed class TenantSettingsOnPostgres(PostgresClusterFixture fixture) : TenantSettingsTests(fixture);

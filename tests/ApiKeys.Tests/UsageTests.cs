@@ -4,8 +4,7 @@ using ApiKeys.Grains.Storage;
 namespace ApiKeys.Tests;
 
 /// <summary>Usage per key per minute, last use, and the excessive-usage signal, driven by the product's fake clock.</summary>
-[Collection(ClusterCollection.Name)]
-public class UsageTests(ClusterFixture fixture)
+public abstract class UsageTests(ClusterFixture fixture)
 {
     [Fact]
     public async Task N_validations_show_exactly_N_in_the_keys_usage_after_a_flush()
@@ -163,3 +162,9 @@ public class UsageTests(ClusterFixture fixture)
 
     static JsonElement Data(AuditEvent e) => JsonDocument.Parse(e.Data).RootElement;
 }
+
+[Collection(SqliteCluster.Name)]
+public sealed class UsageOnSqlite(SqliteClusterFixture fixture) : UsageTests(fixture);
+
+[Collection(PostgresCluster.Name)]
+public sealed class UsageOnPostgres(PostgresClusterFixture fixture) : UsageTests(fixture);

@@ -2,8 +2,7 @@ using ApiKeys.Grains;
 
 namespace ApiKeys.Tests;
 
-[Collection(ClusterCollection.Name)]
-public class ValidationTests(ClusterFixture fixture)
+public abstract class ValidationTests(ClusterFixture fixture)
 {
     const string ValidateCall = "ApiKeys.IApiKeyGrain.Validate";
 
@@ -105,3 +104,9 @@ public class ValidationTests(ClusterFixture fixture)
         Assert.Equal(0, (await fixture.Catalog.GetUsage(issued.Key.Id)).Count);
     }
 }
+
+[Collection(SqliteCluster.Name)]
+public sealed class ValidationOnSqlite(SqliteClusterFixture fixture) : ValidationTests(fixture);
+
+[Collection(PostgresCluster.Name)]
+public sealed class ValidationOnPostgres(PostgresClusterFixture fixture) : ValidationTests(fixture);

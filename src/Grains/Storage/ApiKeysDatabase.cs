@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace ApiKeys.Grains.Storage;
 
@@ -7,6 +8,7 @@ namespace ApiKeys.Grains.Storage;
 public enum Dialect
 {
     Sqlite,
+    Postgres,
 }
 
 /// <summary>Where all state lives: Orleans' grain storage and reminders, and our own tables, in one database.</summary>
@@ -19,6 +21,7 @@ public sealed class ApiKeysDatabase
         DataSource = dialect switch
         {
             Dialect.Sqlite => SqliteFactory.Instance.CreateDataSource(connectionString),
+            Dialect.Postgres => NpgsqlDataSource.Create(connectionString),
             _ => throw new ArgumentOutOfRangeException(nameof(dialect)),
         };
     }
@@ -33,8 +36,12 @@ public sealed class ApiKeysDatabase
     public string OrleansInvariant => Dialect switch
     {
         Dialect.Sqlite => "System.Data.SQLite",
+        Dialect.Postgres => "Npgsql",
         _ => throw new ArgumentOutOfRangeException(nameof(Dialect)),
     };
+
+    /// <summary>A cluster-mode database: PostgreSQL, shared by every silo.</summary>
+    public static ApiKeysDatabase Postgres(string connectionString) => new(Dialect.Postgres, connectionString);
 
     /// <summary>An embedded-mode database: a SQLite file, created with its folder when missing.</summary>
     public static ApiKeysDatabase SqliteFile(string path)

@@ -7,10 +7,14 @@ namespace ApiKeys.Grains.Storage;
 
 /// <summary>
 /// Applies the project's versioned SQL scripts (embedded under Migrations/&lt;dialect&gt;/NNNN_name.sql) once each, in order,
-/// recording them in schema_migrations. Safe when several silos start together: the whole run holds the database's write lock.
+/// recording them in schema_migrations. Safe when several silos start together: the whole run holds the database's write
+/// lock (SQLite) or a transaction-scoped advisory lock (PostgreSQL), so the second silo waits, then finds nothing to do.
 /// </summary>
 public sealed partial class Migrator(ApiKeysDatabase database, ILogger<Migrator> logger)
 {
+    /// <summary>Names the migration lock among the database's advisory locks ("apikeys" in ASCII).</summary>
+    const long AdvisoryLockKey = 0x6170696B657973;
+
     public async Task MigrateAsync(CancellationToken cancellationToken = default)
     {
         var scripts = Scripts(database.Dialect);
@@ -20,7 +24,14 @@ public sealed partial class Migrator(ApiKeysDatabase database, ILogger<Migrator>
             // WAL lets validation-time reads and usage flushes proceed while another connection writes.
             await ExecuteAsync(connection, null, "PRAGMA journal_mode=WAL;", cancellationToken);
         }
-        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.Serializable, cancellationToken);
+        // SQLite: Serializable takes the write lock at BEGIN. PostgreSQL: read committed, so that after waiting for the
+        // lock each statement sees what the silo before it committed.
+        var isolation = database.Dialect == Dialect.Postgres ? IsolationLevel.ReadCommitted : IsolationLevel.Serializable;
+        await using var transaction = await connection.BeginTransactionAsync(isolation, cancellationToken);
+        if (database.Dialect == Dialect.Postgres)
+        {
+            await ExecuteAsync(connection, transaction, $"SELECT pg_advisory_xact_lock({AdvisoryLockKey});", cancellationToken);
+        }
         await ExecuteAsync(connection, transaction,
             "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER NOT NULL PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);",
             cancellationToken);

@@ -85,7 +85,7 @@ public sealed class UsageLog(ApiKeysDatabase database, AuditLog audit)
         CancellationToken cancellationToken = default)
     {
         await using var command = database.DataSource.CreateCommand("""
-            SELECT u.key_id, SUM(u.successes) AS ok, SUM(u.failures) AS failed
+            SELECT u.key_id, CAST(SUM(u.successes) AS BIGINT) AS ok, CAST(SUM(u.failures) AS BIGINT) AS failed
             FROM key_usage u JOIN key_catalog k ON k.id = u.key_id AND k.tenant_id = u.tenant_id
             WHERE u.tenant_id = @tenant_id AND u.minute >= @from
             GROUP BY u.key_id ORDER BY ok DESC, failed DESC, u.key_id LIMIT @limit;
