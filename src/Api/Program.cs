@@ -3,7 +3,15 @@ using ApiKeys.Api.Hosting;
 using ApiKeys.Grains.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddApiKeysSilo();
+// Embedded mode co-hosts a silo; in cluster mode a front end is a client of the silos (Orleans:Client=true).
+if (builder.Configuration.GetValue<bool>("Orleans:Client"))
+{
+    builder.AddApiKeysClient();
+}
+else
+{
+    builder.AddApiKeysSilo();
+}
 builder.AddApiKeysFrontEnd();
 
 var app = builder.Build();

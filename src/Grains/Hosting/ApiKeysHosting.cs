@@ -1,31 +1,103 @@
+using System.Net;
 using ApiKeys.Grains.Storage;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 
 namespace ApiKeys.Grains.Hosting;
 
 /// <summary>
-/// How a process hosts a silo from configuration. Embedded default: one node, localhost clustering, and a SQLite file
-/// (<c>ApiKeys:Sqlite</c>, default <c>data/apikeys.db</c>; a relative path is under the host's content root) for grain
-/// state, reminders and our tables.
+/// How a process joins the key cluster, from configuration.
+/// <list type="bullet">
+/// <item>Embedded (default, <c>ApiKeys:Database</c> = <c>sqlite</c>): one node, localhost clustering, a SQLite file
+/// (<c>ApiKeys:Sqlite</c>, default <c>data/apikeys.db</c>, relative to the content root) for everything.</item>
+/// <item>Cluster (<c>ApiKeys:Database</c> = <c>postgres</c>, <c>ConnectionStrings:ApiKeys</c>): silos find each other, and
+/// clients find silos, through Orleans' ADO.NET clustering on the same PostgreSQL that holds all state.</item>
+/// </list>
 /// </summary>
 public static class ApiKeysHosting
 {
+    /// <summary>Hosts a silo in this process.</summary>
     public static IHostApplicationBuilder AddApiKeysSilo(this IHostApplicationBuilder builder)
     {
         var config = builder.Configuration;
-        var file = Path.Combine(builder.Environment.ContentRootPath, config["ApiKeys:Sqlite"] ?? Path.Combine("data", "apikeys.db"));
-        var database = ApiKeysDatabase.SqliteFile(file);
+        var database = Database(builder);
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(
-                siloPort: config.GetValue("Orleans:SiloPort", EndpointOptions.DEFAULT_SILO_PORT),
-                gatewayPort: config.GetValue("Orleans:GatewayPort", EndpointOptions.DEFAULT_GATEWAY_PORT),
-                serviceId: "apikeys",
-                clusterId: "apikeys");
+            var siloPort = config.GetValue("Orleans:SiloPort", EndpointOptions.DEFAULT_SILO_PORT);
+            var gatewayPort = config.GetValue("Orleans:GatewayPort", EndpointOptions.DEFAULT_GATEWAY_PORT);
+            if (database.Dialect == Dialect.Sqlite)
+            {
+                silo.UseLocalhostClustering(siloPort, gatewayPort, serviceId: ServiceId, clusterId: ClusterId(config));
+            }
+            else
+            {
+                silo.Configure<ClusterOptions>(o => (o.ServiceId, o.ClusterId) = (ServiceId, ClusterId(config)));
+                silo.ConfigureEndpoints(AdvertisedAddress(config), siloPort, gatewayPort, listenOnAnyHostAddress: true);
+                silo.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (database.OrleansInvariant, database.ConnectionString));
+                silo.Configure<ClusterMembershipOptions>(DetectSiloLossQuickly);
+            }
             silo.AddApiKeys(database, options => config.GetSection("ApiKeys").Bind(options));
         });
         return builder;
+    }
+
+    /// <summary>Connects this process to a cluster of silos as an Orleans client (an Api front end in cluster mode).</summary>
+    public static IHostApplicationBuilder AddApiKeysClient(this IHostApplicationBuilder builder)
+    {
+        var config = builder.Configuration;
+        var database = Database(builder);
+        if (database.Dialect != Dialect.Postgres)
+        {
+            throw new InvalidOperationException("A front end runs apart from the silos only in cluster mode: set ApiKeys:Database to postgres.");
+        }
+        builder.UseOrleansClient(client =>
+        {
+            client.Configure<ClusterOptions>(o => (o.ServiceId, o.ClusterId) = (ServiceId, ClusterId(config)));
+            client.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (database.OrleansInvariant, database.ConnectionString));
+            // A lost silo's gateway leaves the list within seconds, not the default minute.
+            client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
+        });
+        builder.Services.TryAddKeyedSingleton(Clock.Key, TimeProvider.System);
+        builder.Services.AddOptions<ApiKeysOptions>().Bind(config.GetSection("ApiKeys"));
+        return builder;
+    }
+
+    /// <summary>
+    /// Silos probe each other every second and declare a silo dead after three missed probes and two votes, so a killed
+    /// silo is out of the cluster, and its grains are reactivated elsewhere, within about ten seconds.
+    /// </summary>
+    static void DetectSiloLossQuickly(ClusterMembershipOptions o)
+    {
+        o.ProbeTimeout = TimeSpan.FromSeconds(1);
+        o.NumMissedProbesLimit = 3;
+        o.NumVotesForDeathDeclaration = 2;
+        o.TableRefreshTimeout = TimeSpan.FromSeconds(5);
+        o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(10);
+    }
+
+    const string ServiceId = "apikeys";
+
+    static string ClusterId(IConfiguration config) => config["Orleans:ClusterId"] ?? "apikeys";
+
+    /// <summary>The address other silos and clients reach this silo on: <c>Orleans:AdvertisedIP</c>, or loopback.</summary>
+    static IPAddress AdvertisedAddress(IConfiguration config) =>
+        config["Orleans:AdvertisedIP"] is { Length: > 0 } text
+            ? IPAddress.TryParse(text, out var address) ? address : Dns.GetHostAddresses(text).First(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)
+            : IPAddress.Loopback;
+
+    static ApiKeysDatabase Database(IHostApplicationBuilder builder)
+    {
+        var config = builder.Configuration;
+        return (config["ApiKeys:Database"] ?? "sqlite").ToLowerInvariant() switch
+        {
+            "sqlite" => ApiKeysDatabase.SqliteFile(Path.Combine(builder.Environment.ContentRootPath,
+                config["ApiKeys:Sqlite"] ?? Path.Combine("data", "apikeys.db"))),
+            "postgres" => ApiKeysDatabase.Postgres(config.GetConnectionString("ApiKeys")
+                ?? throw new InvalidOperationException("Cluster mode needs ConnectionStrings:ApiKeys (ConnectionStrings__ApiKeys).")),
+            var other => throw new InvalidOperationException($"ApiKeys:Database is sqlite or postgres, not '{other}'."),
+        };
     }
 }

@@ -47,6 +47,11 @@ public class ApiFixture : WebApplicationFactory<Program>, IAsyncLifetime
 
     public ApiFixture() => UseKestrel(0);
 
+    /// <summary>Settings that choose how the front end reaches the grains; embedded (a co-hosted silo on SQLite) unless overridden.</summary>
+    protected virtual void ConfigureMode(IWebHostBuilder builder)
+    {
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(Environment);
@@ -61,6 +66,7 @@ public class ApiFixture : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Auth:Jwt:Issuer", Issuer);
         builder.UseSetting("Auth:Jwt:Audience", Audience);
         builder.UseSetting("Auth:Jwt:SigningKeys:0", Convert.ToBase64String(SigningKey.Key));
+        ConfigureMode(builder);
         builder.ConfigureLogging(logging =>
         {
             logging.AddProvider(new CapturingLoggerProvider(Logs));
