@@ -1,5 +1,16 @@
+using ApiKeys;
 using ApiKeys.Grains.Hosting;
 
-var builder = Host.CreateApplicationBuilder(args);
+// A silo of the key cluster. It serves no API, only the health checks orchestrators probe.
+var builder = WebApplication.CreateBuilder(args);
 builder.AddApiKeysSilo();
-await builder.Build().RunAsync();
+
+var app = builder.Build();
+app.MapGet("/health/live", () => TypedResults.Ok(new { status = "live" }));
+// Ready once a grain call round-trips through the cluster and its storage.
+app.MapGet("/health/ready", async (IGrainFactory grains) =>
+{
+    await grains.GetGrain<ITenantGrain>("health").Get();
+    return TypedResults.Ok(new { status = "ready" });
+});
+app.Run();

@@ -6,8 +6,9 @@ using Microsoft.IdentityModel.Tokens;
 namespace ApiKeys.Api.Authentication;
 
 /// <summary>
-/// Development only: signs user tokens with a key made at start-up, so the quick start works with curl and no identity
-/// provider. Never registered outside the Development environment, so Production trusts no such token.
+/// Development only: signs user tokens so the quick start works with curl and no identity provider. The key is the
+/// first configured signing key, so several front ends of one development cluster accept each other's tokens, or else
+/// one made at start-up. Never registered outside the Development environment, so Production trusts no such token.
 /// </summary>
 public sealed class DevTokens(JwtOptions jwt)
 {
@@ -15,7 +16,8 @@ public sealed class DevTokens(JwtOptions jwt)
 
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(8);
 
-    public SymmetricSecurityKey SigningKey { get; } = new(RandomNumberGenerator.GetBytes(32)) { KeyId = "dev" };
+    public SymmetricSecurityKey SigningKey { get; } =
+        new(jwt.SigningKeys.Count > 0 ? Convert.FromBase64String(jwt.SigningKeys[0]) : RandomNumberGenerator.GetBytes(32)) { KeyId = "dev" };
 
     public string Issue(string tenantId, string userId) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
     {

@@ -38,6 +38,8 @@ public static class ApiKeysHosting
                 silo.ConfigureEndpoints(AdvertisedAddress(config), siloPort, gatewayPort, listenOnAnyHostAddress: true);
                 silo.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (database.OrleansInvariant, database.ConnectionString));
                 silo.Configure<ClusterMembershipOptions>(DetectSiloLossQuickly);
+                // A call to a silo that died unannounced fails after this long instead of the default 30 s.
+                silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = ResponseTimeout);
             }
             silo.AddApiKeys(database, options => config.GetSection("ApiKeys").Bind(options));
         });
@@ -57,8 +59,10 @@ public static class ApiKeysHosting
         {
             client.Configure<ClusterOptions>(o => (o.ServiceId, o.ClusterId) = (ServiceId, ClusterId(config)));
             client.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (database.OrleansInvariant, database.ConnectionString));
-            // A lost silo's gateway leaves the list within seconds, not the default minute.
+            // A lost silo's gateway leaves the list within seconds, not the default minute, and a call it held fails
+            // after a few seconds, not the default 30.
             client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
+            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = ResponseTimeout);
         });
         builder.Services.TryAddKeyedSingleton(Clock.Key, TimeProvider.System);
         builder.Services.AddOptions<ApiKeysOptions>().Bind(config.GetSection("ApiKeys"));
@@ -79,6 +83,8 @@ public static class ApiKeysHosting
     }
 
     const string ServiceId = "apikeys";
+
+    static readonly TimeSpan ResponseTimeout = TimeSpan.FromSeconds(5);
 
     static string ClusterId(IConfiguration config) => config["Orleans:ClusterId"] ?? "apikeys";
 

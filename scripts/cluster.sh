@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Cluster mode as plain processes on one machine, the topology docker-compose.yml describes: a private PostgreSQL
+# (scripts/postgres.sh), 3 silos and 2 Api front ends (Orleans clients), all on loopback ports.
+#
+#   scripts/cluster.sh start [folder]   builds, starts everything, waits until ready, prints the folder
+#   scripts/cluster.sh stop folder      stops everything and removes the folder
+#   scripts/cluster.sh stop-nodes folder / start-nodes folder
+#                                       stops or starts the silos and front ends only; the database stays
+#
+# The folder holds cluster.env (API_1, API_2, SILO_1..3 health URLs, OPERATOR_TOKEN, DATABASE), each process's pid
+# and log. Front ends run in the Development environment, so POST /dev/token works against either of them.
+# CONFIGURATION=Debug|Release (default Release) picks the build.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+configuration=${CONFIGURATION:-Release}
+lower=$(echo "$configuration" | tr '[:upper:]' '[:lower:]')
+silos=3
+front_ends=2
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+wait_ready() { # url, log
+  for _ in $(seq 1 240); do
+    curl -sf -o /dev/null "$1/health/ready" && return 0
+    sleep 0.25
+  done
+  echo "not ready: $1 (see $2)" >&2
+  return 1
+}
+
+start_nodes() {
+  local folder=$1
+  # shellcheck disable=SC1091
+  source "$folder/cluster.env"
+  for i in $(seq 1 $silos); do
+    local url="SILO_$i"
+    # Run from the build folder, so the content root (and its appsettings.json) is the program's own. Urls, unprefixed,
+    # outranks the Urls in appsettings.json.
+    (cd "$root/artifacts/bin/ApiKeys.Silo/$lower" && ApiKeys__Database=postgres ConnectionStrings__ApiKeys="$DATABASE" \
+      Orleans__SiloPort="$(free_port)" Orleans__GatewayPort="$(free_port)" Urls="${!url}" \
+      exec nohup dotnet ApiKeys.Silo.dll >>"$folder/silo-$i.log" 2>&1) &
+    echo $! >"$folder/silo-$i.pid"
+    # The first silo creates the cluster; the others join it.
+    [ "$i" -gt 1 ] || wait_ready "${!url}" "$folder/silo-$i.log"
+  done
+  for i in $(seq 2 $silos); do local url="SILO_$i"; wait_ready "${!url}" "$folder/silo-$i.log"; done
+  for i in $(seq 1 $front_ends); do
+    local url="API_$i"
+    (cd "$root/artifacts/bin/ApiKeys.Api/$lower" && Orleans__Client=true ApiKeys__Database=postgres ConnectionStrings__ApiKeys="$DATABASE" \
+      Urls="${!url}" ASPNETCORE_ENVIRONMENT=Development Auth__OperatorToken="$OPERATOR_TOKEN" \
+      Auth__Jwt__Issuer=apikeys-cluster Auth__Jwt__SigningKeys__0="$SIGNING_KEY" \
+      exec nohup dotnet ApiKeys.Api.dll >>"$folder/api-$i.log" 2>&1) &
+    echo $! >"$folder/api-$i.pid"
+  done
+  for i in $(seq 1 $front_ends); do local url="API_$i"; wait_ready "${!url}" "$folder/api-$i.log"; done
+}
+
+stop_nodes() {
+  local folder=$1
+  for pid_file in "$folder"/api-*.pid "$folder"/silo-*.pid; do
+    [ -f "$pid_file" ] || continue
+    local pid
+    pid=$(cat "$pid_file")
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 80); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+    kill -9 "$pid" 2>/dev/null || true
+    rm -f "$pid_file"
+  done
+}
+
+case "${1:-}" in
+  start)
+    folder=${2:-$(mktemp -d -t apikeys-cluster-XXXXXX)}
+    mkdir -p "$folder"
+    dotnet build "$root/src/Silo" -c "$configuration" --nologo -v q >"$folder/build.log"
+    dotnet build "$root/src/Api" -c "$configuration" --nologo -v q >>"$folder/build.log"
+    database=$("$root/scripts/postgres.sh" start "$folder/postgres" | tail -n 1)
+    {
+      echo "DATABASE='$database'"
+      echo "OPERATOR_TOKEN=$(head -c 24 /dev/urandom | base64 | tr -d '/+=')"
+      echo "SIGNING_KEY=$(head -c 32 /dev/urandom | base64)"
+      for i in $(seq 1 $silos); do echo "SILO_$i=http://127.0.0.1:$(free_port)"; done
+      for i in $(seq 1 $front_ends); do echo "API_$i=http://127.0.0.1:$(free_port)"; done
+    } >"$folder/cluster.env"
+    start_nodes "$folder"
+    echo "$folder"
+    ;;
+  start-nodes) start_nodes "${2:?folder}" ;;
+  stop-nodes) stop_nodes "${2:?folder}" ;;
+  stop)
+    folder=${2:?folder}
+    stop_nodes "$folder"
+    "$root/scripts/postgres.sh" stop "$folder/postgres"
+    rm -rf "$folder"
+    ;;
+  *)
+    echo "usage: $0 start [folder] | stop folder | stop-nodes folder | start-nodes folder" >&2
+    exit 2
+    ;;
+esac
