@@ -88,11 +88,23 @@ public static class ApiKeysHosting
 
     static string ClusterId(IConfiguration config) => config["Orleans:ClusterId"] ?? "apikeys";
 
-    /// <summary>The address other silos and clients reach this silo on: <c>Orleans:AdvertisedIP</c>, or loopback.</summary>
-    static IPAddress AdvertisedAddress(IConfiguration config) =>
-        config["Orleans:AdvertisedIP"] is { Length: > 0 } text
-            ? IPAddress.TryParse(text, out var address) ? address : Dns.GetHostAddresses(text).First(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)
-            : IPAddress.Loopback;
+    /// <summary>
+    /// The address other silos and clients reach this silo on: <c>Orleans:AdvertisedIP</c> (an address or a host name);
+    /// else, in a container, the container's own address; else loopback, for processes on one machine.
+    /// </summary>
+    static IPAddress AdvertisedAddress(IConfiguration config)
+    {
+        var name = config["Orleans:AdvertisedIP"] is { Length: > 0 } configured ? configured
+            : config.GetValue<bool>("DOTNET_RUNNING_IN_CONTAINER") ? Dns.GetHostName()
+            : null;
+        if (name is null)
+        {
+            return IPAddress.Loopback;
+        }
+        return IPAddress.TryParse(name, out var address)
+            ? address
+            : Dns.GetHostAddresses(name).First(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork);
+    }
 
     static ApiKeysDatabase Database(IHostApplicationBuilder builder)
     {
