@@ -78,13 +78,15 @@ public class ApiFixture : WebApplicationFactory<Program>, IAsyncLifetime
         });
     }
 
-    public Task InitializeAsync()
+    public virtual Task InitializeAsync()
     {
         StartServer();
         return Task.CompletedTask;
     }
 
-    async Task IAsyncLifetime.DisposeAsync()
+    Task IAsyncLifetime.DisposeAsync() => DisposeFixture();
+
+    protected virtual async Task DisposeFixture()
     {
         await DisposeAsync();
         SqliteConnection.ClearAllPools();
@@ -143,6 +145,46 @@ public class ApiFixture : WebApplicationFactory<Program>, IAsyncLifetime
 public sealed class ApiCollection : ICollectionFixture<ApiFixture>
 {
     public const string Name = "api";
+}
+
+/// <summary>
+/// The same front end in cluster mode: an Orleans client of a silo hosted on PostgreSQL with ADO.NET clustering, so
+/// the HTTP suites also run against PostgreSQL.
+/// </summary>
+public sealed class ClusterApiFixture : ApiFixture
+{
+    string connectionString = "";
+    Microsoft.Extensions.Hosting.IHost? silo;
+
+    public override async Task InitializeAsync()
+    {
+        connectionString = await PostgresServer.CreateDatabase();
+        silo = await Cluster.PostgresClusterNodes.StartSilo(connectionString);
+        await base.InitializeAsync();
+    }
+
+    protected override void ConfigureMode(IWebHostBuilder builder)
+    {
+        builder.UseSetting("Orleans:Client", "true");
+        builder.UseSetting("ApiKeys:Database", "postgres");
+        builder.UseSetting("ConnectionStrings:ApiKeys", connectionString);
+    }
+
+    protected override async Task DisposeFixture()
+    {
+        await base.DisposeFixture();
+        if (silo is not null)
+        {
+            await silo.StopAsync();
+            silo.Dispose();
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ClusterApiCollection : ICollectionFixture<ClusterApiFixture>
+{
+    public const string Name = "api in cluster mode";
 }
 
 /// <summary>Keeps every formatted log line, with its exception, so tests can search them.</summary>

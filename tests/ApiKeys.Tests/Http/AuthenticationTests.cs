@@ -5,8 +5,7 @@ using Microsoft.IdentityModel.Tokens;
 namespace ApiKeys.Tests.Http;
 
 /// <summary>Who may call what: anonymous, Developer, TenantAdmin, another tenant, the operator; and which credentials count.</summary>
-[Collection(ApiCollection.Name)]
-public sealed class AuthenticationTests(ApiFixture api)
+public abstract class AuthenticationTests(ApiFixture api)
 {
     /// <summary>Every /api/v1 endpoint that needs a credential, with a body it would accept.</summary>
     static IEnumerable<(HttpMethod Method, string Path, string? Body)> Endpoints(string tenantId, string keyId) =>
@@ -167,6 +166,12 @@ public sealed class AuthenticationTests(ApiFixture api)
         Assert.Equal("dev", me.GetProperty("id").GetString());
     }
 }
+
+[Collection(ApiCollection.Name)]
+public sealed class AuthenticationOnEmbedded(ApiFixture api) : AuthenticationTests(api);
+
+[Collection(ClusterApiCollection.Name)]
+public sealed class AuthenticationOnCluster(ClusterApiFixture api) : AuthenticationTests(api);
 
 /// <summary>The same program in the Production environment: no dev sign-in, and dev-signed tokens mean nothing.</summary>
 public sealed class ProductionApiFixture : ApiFixture

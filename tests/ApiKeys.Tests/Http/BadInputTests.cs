@@ -8,8 +8,7 @@ namespace ApiKeys.Tests.Http;
 /// quality.md's bad-input catalogue: each answered with a 4xx in Qlik's error body, nothing changed, and the service
 /// still serving afterwards.
 /// </summary>
-[Collection(ApiCollection.Name)]
-public sealed class BadInputTests(ApiFixture api)
+public abstract class BadInputTests(ApiFixture api)
 {
     [Fact]
     public async Task Malformed_truncated_oversized_and_random_tokens_are_refused()
@@ -295,3 +294,9 @@ public sealed class BadInputTests(ApiFixture api)
     static async Task<int> KeyCount(HttpTenant tenant) =>
         (await HttpExpect.Ok(await tenant.Admin.GetAsync("/api/v1/api-keys"))).GetProperty("data").GetArrayLength();
 }
+
+[Collection(ApiCollection.Name)]
+public sealed class BadInputOnEmbedded(ApiFixture api) : BadInputTests(api);
+
+[Collection(ClusterApiCollection.Name)]
+public sealed class BadInputOnCluster(ClusterApiFixture api) : BadInputTests(api);

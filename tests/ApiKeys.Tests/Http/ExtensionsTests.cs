@@ -5,8 +5,7 @@ using System.Text.Json;
 namespace ApiKeys.Tests.Http;
 
 /// <summary>Our extensions: search, revoke, bulk revoke, delete-mine, users and roles, tenants, validation.</summary>
-[Collection(ApiCollection.Name)]
-public sealed class ExtensionsTests(ApiFixture api)
+public abstract class ExtensionsTests(ApiFixture api)
 {
     [Fact]
     public async Task Search_finds_keys_by_description_substring_exact_id_and_owner()
@@ -246,3 +245,9 @@ public sealed class ExtensionsTests(ApiFixture api)
 
     static string[] Roles(JsonElement user) => user.GetProperty("assignedRoles").EnumerateArray().Select(r => r.GetProperty("name").GetString()!).ToArray();
 }
+
+[Collection(ApiCollection.Name)]
+public sealed class ExtensionsOnEmbedded(ApiFixture api) : ExtensionsTests(api);
+
+[Collection(ClusterApiCollection.Name)]
+public sealed class ExtensionsOnCluster(ClusterApiFixture api) : ExtensionsTests(api);

@@ -8,8 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace ApiKeys.Tests.Http;
 
 /// <summary>The seed's monitoring story over HTTP: find a key in the events, look at its usage, revoke it.</summary>
-[Collection(ApiCollection.Name)]
-public sealed class MonitoringApiTests(ApiFixture api)
+public abstract class MonitoringApiTests(ApiFixture api)
 {
     [Fact]
     public async Task An_admin_finds_a_key_in_the_events_searches_for_it_and_revokes_it()
@@ -150,6 +149,12 @@ public sealed class MonitoringApiTests(ApiFixture api)
         }
     }
 }
+
+[Collection(ApiCollection.Name)]
+public sealed class MonitoringApiOnEmbedded(ApiFixture api) : MonitoringApiTests(api);
+
+[Collection(ClusterApiCollection.Name)]
+public sealed class MonitoringApiOnCluster(ClusterApiFixture api) : MonitoringApiTests(api);
 
 /// <summary>A service of its own, so the refusals counted are this test's alone.</summary>
 public sealed class RefusalsApiFixture : ApiFixture;

@@ -5,8 +5,7 @@ using System.Text.Json;
 namespace ApiKeys.Tests.Http;
 
 /// <summary>Qlik's api-keys endpoints, as Qlik's own clients (qlik-cli, @qlik/api, curl) use them.</summary>
-[Collection(ApiCollection.Name)]
-public sealed class QlikApiKeysTests(ApiFixture api)
+public abstract class QlikApiKeysTests(ApiFixture api)
 {
     static readonly string[] ApiKeyFields = ["id", "tenantId", "description", "status", "sub", "subType", "expiry", "createdByUser", "created", "lastUpdated"];
 
@@ -199,3 +198,9 @@ public sealed class QlikApiKeysTests(ApiFixture api)
 
     static string[] Ids(JsonElement page) => page.GetProperty("data").EnumerateArray().Select(k => k.GetProperty("id").GetString()!).ToArray();
 }
+
+[Collection(ApiCollection.Name)]
+public sealed class QlikApiKeysOnEmbedded(ApiFixture api) : QlikApiKeysTests(api);
+
+[Collection(ClusterApiCollection.Name)]
+public sealed class QlikApiKeysOnCluster(ClusterApiFixture api) : QlikApiKeysTests(api);
