@@ -93,6 +93,10 @@ public sealed class SiloLossTests(ClusterProcesses cluster, ITestOutputHelper ou
         }
         using var config = await admin.GetAsync("/api/v1/api-keys/configs/restart");
         Assert.Equal(100, (await config.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("max_keys_per_user").GetInt32());
+        using var me = await admin.GetAsync("/api/v1/users/me");
+        Assert.Equal(2, (await me.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("assignedRoles").GetArrayLength());
+        using var events = await admin.GetAsync($"/api/v1/audits?type={EventTypes.KeyCreated}&limit=100");
+        Assert.Equal(20, (await events.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("data").GetArrayLength());
     }
 
     /// <summary>A tenant with 15 valid and 5 revoked keys, made through the front ends.</summary>
