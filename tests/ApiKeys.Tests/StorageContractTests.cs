@@ -56,6 +56,19 @@ public abstract class StorageContractTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_write_naming_a_version_never_recreates_a_missing_row()
+    {
+        var grainId = GrainId.Create("contract", Guid.NewGuid().ToString("N"));
+        var phantom = new GrainState<TenantState>(new TenantState { Name = "phantom" }) { ETag = "5" };
+
+        await Assert.ThrowsAnyAsync<InconsistentStateException>(() => Storage.WriteStateAsync("contract", grainId, phantom));
+
+        var read = new GrainState<TenantState>(new TenantState());
+        await Storage.ReadStateAsync("contract", grainId, read);
+        Assert.False(read.RecordExists);
+    }
+
+    [Fact]
     public async Task Migrations_apply_once_even_when_several_silos_start_together()
     {
         var database = await fixture.CreateDatabase();

@@ -32,21 +32,28 @@ WHERE ServiceId = @ServiceId AND GrainTypeHash = @GrainTypeHash AND GrainIdHash 
   AND GrainIdExtensionString = COALESCE(@GrainIdExtensionString, '''');
 ');
 
--- Insert-or-update in one statement: a new state (no version) inserts, an update must name the stored version.
--- The upsert returns the new version when it wrote, nothing when the check failed; the outer SELECT turns that
--- into the old version.
+-- A write with a version updates the row holding exactly that version; a write without one (a new state) inserts,
+-- and only where there is no row. Either returns the new version; when neither wrote, the old one, which Orleans
+-- reads as a conflict. A versioned write never recreates a missing row.
 INSERT INTO OrleansQuery (QueryKey, QueryText) VALUES ('WriteToStorageKey', '
-WITH written AS (
+WITH updated AS (
+    UPDATE OrleansStorage
+    SET PayloadBinary = @PayloadBinary, Version = Version + 1, ModifiedOn = now()
+    WHERE ServiceId = @ServiceId AND GrainTypeHash = @GrainTypeHash AND GrainIdHash = @GrainIdHash
+      AND GrainTypeString = @GrainTypeString AND GrainIdN0 = @GrainIdN0 AND GrainIdN1 = @GrainIdN1
+      AND GrainIdExtensionString = COALESCE(@GrainIdExtensionString, '''')
+      AND Version = CAST(@GrainStateVersion AS INTEGER)
+    RETURNING Version
+), inserted AS (
     INSERT INTO OrleansStorage (ServiceId, GrainTypeHash, GrainTypeString, GrainIdHash, GrainIdN0, GrainIdN1,
                                 GrainIdExtensionString, PayloadBinary, Version, ModifiedOn)
-    VALUES (@ServiceId, @GrainTypeHash, @GrainTypeString, @GrainIdHash, @GrainIdN0, @GrainIdN1,
-            COALESCE(@GrainIdExtensionString, ''''), @PayloadBinary, COALESCE(CAST(@GrainStateVersion AS INTEGER), 0) + 1, now())
-    ON CONFLICT (ServiceId, GrainTypeHash, GrainIdHash, GrainTypeString, GrainIdN0, GrainIdN1, GrainIdExtensionString)
-    DO UPDATE SET PayloadBinary = excluded.PayloadBinary, Version = OrleansStorage.Version + 1, ModifiedOn = excluded.ModifiedOn
-    WHERE OrleansStorage.Version = CAST(@GrainStateVersion AS INTEGER)
+    SELECT @ServiceId, @GrainTypeHash, @GrainTypeString, @GrainIdHash, @GrainIdN0, @GrainIdN1,
+           COALESCE(@GrainIdExtensionString, ''''), @PayloadBinary, 1, now()
+    WHERE CAST(@GrainStateVersion AS INTEGER) IS NULL
+    ON CONFLICT (ServiceId, GrainTypeHash, GrainIdHash, GrainTypeString, GrainIdN0, GrainIdN1, GrainIdExtensionString) DO NOTHING
     RETURNING Version
 )
-SELECT COALESCE((SELECT Version FROM written), CAST(@GrainStateVersion AS INTEGER)) AS NewGrainStateVersion;
+SELECT COALESCE((SELECT Version FROM updated), (SELECT Version FROM inserted), CAST(@GrainStateVersion AS INTEGER)) AS NewGrainStateVersion;
 ');
 
 INSERT INTO OrleansQuery (QueryKey, QueryText) VALUES ('ClearStorageKey', '

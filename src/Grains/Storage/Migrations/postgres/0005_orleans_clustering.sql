@@ -56,22 +56,25 @@ WITH advanced AS (
 SELECT CAST(COUNT(*) AS INTEGER) FROM inserted;
 ');
 
--- Same rule for an update of a silo that is in the table.
+-- An update of a silo in the table: the version row is locked first (and must still hold the version read), the silo
+-- row is updated, and the version moves on only if that update found the row, so the two change together or not at all.
 INSERT INTO OrleansQuery (QueryKey, QueryText) VALUES ('UpdateMembershipKey', '
-WITH advanced AS (
-    UPDATE OrleansMembershipVersionTable SET Version = Version + 1, Timestamp = now()
+WITH current_version AS (
+    SELECT DeploymentId FROM OrleansMembershipVersionTable
     WHERE DeploymentId = @DeploymentId AND Version = @Version
-      AND EXISTS (SELECT 1 FROM OrleansMembershipTable
-                  WHERE DeploymentId = @DeploymentId AND Address = @Address AND Port = @Port AND Generation = @Generation)
-    RETURNING DeploymentId
+    FOR UPDATE
 ), updated AS (
     UPDATE OrleansMembershipTable AS m
     SET Status = @Status, SuspectTimes = @SuspectTimes, IAmAliveTime = @IAmAliveTime
-    FROM advanced
-    WHERE m.DeploymentId = advanced.DeploymentId AND m.Address = @Address AND m.Port = @Port AND m.Generation = @Generation
+    FROM current_version
+    WHERE m.DeploymentId = current_version.DeploymentId AND m.Address = @Address AND m.Port = @Port AND m.Generation = @Generation
+    RETURNING m.DeploymentId
+), advanced AS (
+    UPDATE OrleansMembershipVersionTable SET Version = Version + 1, Timestamp = now()
+    WHERE DeploymentId IN (SELECT DeploymentId FROM updated)
     RETURNING 1
 )
-SELECT CAST(COUNT(*) AS INTEGER) FROM updated;
+SELECT CAST(COUNT(*) AS INTEGER) FROM advanced;
 ');
 
 -- A heartbeat: never touches the version.
