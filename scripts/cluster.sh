@@ -10,7 +10,7 @@
 # The folder holds cluster.env (API_1, API_2, SILO_1..3 health URLs, OPERATOR_TOKEN, DATABASE), each process's pid
 # and log. Front ends run in the Development environment, so POST /dev/token works against either of them.
 # CONFIGURATION=Debug|Release (default Release) picks the build.
-set -euo pipefail
+set -Eeuo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 configuration=${CONFIGURATION:-Release}
 lower=$(echo "$configuration" | tr '[:upper:]' '[:lower:]')
@@ -30,6 +30,13 @@ wait_ready() { # url, log
 
 start_nodes() {
   local folder=$1
+  # Ports are picked afresh at every start, so a restart never waits on a port something else took meanwhile.
+  grep -vE '^(SILO|API)_' "$folder/cluster.env" >"$folder/cluster.env.next" || true
+  {
+    for i in $(seq 1 $silos); do echo "SILO_$i=http://127.0.0.1:$(free_port)"; done
+    for i in $(seq 1 $front_ends); do echo "API_$i=http://127.0.0.1:$(free_port)"; done
+  } >>"$folder/cluster.env.next"
+  mv "$folder/cluster.env.next" "$folder/cluster.env"
   # shellcheck disable=SC1091
   source "$folder/cluster.env"
   for i in $(seq 1 $silos); do
@@ -61,10 +68,12 @@ stop_nodes() {
     [ -f "$pid_file" ] || continue
     local pid
     pid=$(cat "$pid_file")
+    rm -f "$pid_file"
+    # A process that already ended may have handed its pid on: stop only our own.
+    grep -qa "ApiKeys\." "/proc/$pid/cmdline" 2>/dev/null || continue
     kill "$pid" 2>/dev/null || true
     for _ in $(seq 1 80); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
     kill -9 "$pid" 2>/dev/null || true
-    rm -f "$pid_file"
   done
 }
 
@@ -72,6 +81,10 @@ case "${1:-}" in
   start)
     folder=${2:-$(mktemp -d -t apikeys-cluster-XXXXXX)}
     mkdir -p "$folder"
+    # The database runs as another user when this runs as root; it needs to reach its folder inside this one.
+    chmod 755 "$folder"
+    # Whatever fails on the way, leave nothing running.
+    trap 'echo "cluster start failed; logs in $folder" >&2; stop_nodes "$folder"; "$root/scripts/postgres.sh" stop "$folder/postgres" 2>/dev/null || true' ERR
     dotnet build "$root/src/Silo" -c "$configuration" --nologo -v q >"$folder/build.log"
     dotnet build "$root/src/Api" -c "$configuration" --nologo -v q >>"$folder/build.log"
     database=$("$root/scripts/postgres.sh" start "$folder/postgres" | tail -n 1)
@@ -79,10 +92,9 @@ case "${1:-}" in
       echo "DATABASE='$database'"
       echo "OPERATOR_TOKEN=$(head -c 24 /dev/urandom | base64 | tr -d '/+=')"
       echo "SIGNING_KEY=$(head -c 32 /dev/urandom | base64)"
-      for i in $(seq 1 $silos); do echo "SILO_$i=http://127.0.0.1:$(free_port)"; done
-      for i in $(seq 1 $front_ends); do echo "API_$i=http://127.0.0.1:$(free_port)"; done
     } >"$folder/cluster.env"
     start_nodes "$folder"
+    trap - ERR
     echo "$folder"
     ;;
   start-nodes) start_nodes "${2:?folder}" ;;

@@ -35,11 +35,13 @@ public static class ApiKeysHosting
             else
             {
                 silo.Configure<ClusterOptions>(o => (o.ServiceId, o.ClusterId) = (ServiceId, ClusterId(config)));
-                silo.ConfigureEndpoints(AdvertisedAddress(config), siloPort, gatewayPort, listenOnAnyHostAddress: true);
+                // Processes on one machine stay on loopback; anywhere else the silo listens on every interface.
+                var advertised = AdvertisedAddress(config);
+                silo.ConfigureEndpoints(advertised, siloPort, gatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(advertised));
                 silo.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (database.OrleansInvariant, database.ConnectionString));
-                silo.Configure<ClusterMembershipOptions>(DetectSiloLossQuickly);
+                silo.Configure<ClusterMembershipOptions>(o => DetectSiloLoss(o, config));
                 // A call to a silo that died unannounced fails after this long instead of the default 30 s.
-                silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = ResponseTimeout);
+                silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = ResponseTimeout(config));
             }
             silo.AddApiKeys(database, options => config.GetSection("ApiKeys").Bind(options));
         });
@@ -62,7 +64,7 @@ public static class ApiKeysHosting
             // A lost silo's gateway leaves the list within seconds, not the default minute, and a call it held fails
             // after a few seconds, not the default 30.
             client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
-            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = ResponseTimeout);
+            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = ResponseTimeout(config));
         });
         builder.Services.TryAddKeyedSingleton(Clock.Key, TimeProvider.System);
         builder.Services.AddOptions<ApiKeysOptions>().Bind(config.GetSection("ApiKeys"));
@@ -70,12 +72,13 @@ public static class ApiKeysHosting
     }
 
     /// <summary>
-    /// Silos probe each other every second and declare a silo dead after three missed probes and two votes, so a killed
-    /// silo is out of the cluster, and its grains are reactivated elsewhere, within about ten seconds.
+    /// Silos probe each other every <c>Orleans:ProbeTimeout</c> (2 s) and declare a silo dead after three missed probes
+    /// and two votes, so a silo that vanished is out of the cluster, and its grains reactivate elsewhere, within about
+    /// 10 s; Orleans' defaults take about a minute. Much shorter probes risk declaring a busy silo dead.
     /// </summary>
-    static void DetectSiloLossQuickly(ClusterMembershipOptions o)
+    static void DetectSiloLoss(ClusterMembershipOptions o, IConfiguration config)
     {
-        o.ProbeTimeout = TimeSpan.FromSeconds(1);
+        o.ProbeTimeout = config.GetValue("Orleans:ProbeTimeout", TimeSpan.FromSeconds(2));
         o.NumMissedProbesLimit = 3;
         o.NumVotesForDeathDeclaration = 2;
         o.TableRefreshTimeout = TimeSpan.FromSeconds(5);
@@ -84,7 +87,8 @@ public static class ApiKeysHosting
 
     const string ServiceId = "apikeys";
 
-    static readonly TimeSpan ResponseTimeout = TimeSpan.FromSeconds(5);
+    /// <summary><c>Orleans:ResponseTimeout</c> (10 s): how long a grain call may take, the bound on a call caught by a silo's loss.</summary>
+    static TimeSpan ResponseTimeout(IConfiguration config) => config.GetValue("Orleans:ResponseTimeout", TimeSpan.FromSeconds(10));
 
     static string ClusterId(IConfiguration config) => config["Orleans:ClusterId"] ?? "apikeys";
 
@@ -101,9 +105,12 @@ public static class ApiKeysHosting
         {
             return IPAddress.Loopback;
         }
-        return IPAddress.TryParse(name, out var address)
-            ? address
-            : Dns.GetHostAddresses(name).First(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork);
+        if (IPAddress.TryParse(name, out var address))
+        {
+            return address;
+        }
+        return Dns.GetHostAddresses(name).FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)
+            ?? throw new InvalidOperationException($"Orleans:AdvertisedIP: '{name}' has no IPv4 address; set Orleans:AdvertisedIP to this silo's address.");
     }
 
     static ApiKeysDatabase Database(IHostApplicationBuilder builder)

@@ -5,6 +5,13 @@ using System.Text.Json;
 
 namespace ApiKeys.Tests.Cluster;
 
+/// <summary>Cluster process tests run alone: they load a 2-core machine, and their silos must not be starved into suspicion.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ClusterProcessCollection
+{
+    public const string Name = "cluster processes";
+}
+
 /// <summary>
 /// The cluster as plain processes, started by <c>scripts/cluster.sh</c> (the same topology as docker-compose.yml):
 /// a private PostgreSQL, 3 silos and 2 Api front ends on loopback ports.
@@ -20,21 +27,37 @@ public sealed class ClusterProcesses : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await Script("start", Folder);
-        foreach (var line in await File.ReadAllLinesAsync(Path.Combine(Folder, "cluster.env")))
-        {
-            var at = line.IndexOf('=');
-            Settings[line[..at]] = line[(at + 1)..].Trim('\'');
-        }
+        await ReadSettings();
     }
 
     public Task DisposeAsync() => Script("stop", Folder);
 
     public Task StopNodes() => Script("stop-nodes", Folder);
 
-    public Task StartNodes() => Script("start-nodes", Folder);
+    /// <summary>Starts the processes again, on fresh ports.</summary>
+    public async Task StartNodes()
+    {
+        await Script("start-nodes", Folder);
+        await ReadSettings();
+    }
 
     /// <summary>Kills a silo as SIGKILL does: no shutdown, no goodbye to the cluster.</summary>
-    public void KillSilo(int n) => Process.GetProcessById(int.Parse(File.ReadAllText(Path.Combine(Folder, $"silo-{n}.pid")).Trim())).Kill();
+    public void KillSilo(int n)
+    {
+        var pidFile = Path.Combine(Folder, $"silo-{n}.pid");
+        using var process = Process.GetProcessById(int.Parse(File.ReadAllText(pidFile).Trim()));
+        File.Delete(pidFile);
+        process.Kill();
+    }
+
+    async Task ReadSettings()
+    {
+        foreach (var line in await File.ReadAllLinesAsync(Path.Combine(Folder, "cluster.env")))
+        {
+            var at = line.IndexOf('=');
+            Settings[line[..at]] = line[(at + 1)..].Trim('\'');
+        }
+    }
 
     public HttpClient Client(Uri frontEnd, string? bearer = null)
     {
