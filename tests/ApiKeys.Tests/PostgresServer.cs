@@ -34,7 +34,7 @@ public static class PostgresServer
             return given;
         }
         var folder = Path.Combine(Path.GetTempPath(), "apikeys-tests-postgres-" + Guid.NewGuid().ToString("N")[..8]);
-        var script = Path.Combine(RepositoryRoot(), "scripts", "postgres.sh");
+        var script = Path.Combine(TestMachine.RepositoryRoot, "scripts", "postgres.sh");
         var connectionString = (await Run(script, "start", folder)).Trim().Split('\n')[^1];
         AppDomain.CurrentDomain.ProcessExit += (_, _) => Run(script, "stop", folder).GetAwaiter().GetResult();
         return connectionString;
@@ -55,15 +55,5 @@ public static class PostgresServer
             throw new InvalidOperationException($"{script} {string.Join(' ', arguments)} failed: {await errors}");
         }
         return await output;
-    }
-
-    public static string RepositoryRoot()
-    {
-        var folder = new DirectoryInfo(AppContext.BaseDirectory);
-        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "ApiKeys.sln")))
-        {
-            folder = folder.Parent;
-        }
-        return folder?.FullName ?? throw new InvalidOperationException("ApiKeys.sln not found above the test binaries.");
     }
 }

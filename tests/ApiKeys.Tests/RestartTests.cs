@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using ApiKeys.Grains;
 using ApiKeys.Grains.Hosting;
 using Microsoft.Data.Sqlite;
@@ -83,20 +81,13 @@ public class RestartTests
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["ApiKeys:Sqlite"] = Path.Combine(folder, "node", "apikeys.db"),
-            ["Orleans:SiloPort"] = FreePort().ToString(),
-            ["Orleans:GatewayPort"] = FreePort().ToString(),
+            ["Orleans:SiloPort"] = TestMachine.FreePort().ToString(),
+            ["Orleans:GatewayPort"] = TestMachine.FreePort().ToString(),
         });
         builder.Services.AddKeyedSingleton(Clock.Key, time);
         builder.AddApiKeysSilo();
         var host = builder.Build();
         await host.StartAsync();
         return host;
-    }
-
-    static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

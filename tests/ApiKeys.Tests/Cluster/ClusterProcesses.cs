@@ -79,7 +79,7 @@ public sealed class ClusterProcesses : IAsyncLifetime
 
     static async Task Script(params string[] arguments)
     {
-        var script = Path.Combine(PostgresServer.RepositoryRoot(), "scripts", "cluster.sh");
+        var script = Path.Combine(TestMachine.RepositoryRoot, "scripts", "cluster.sh");
         var start = new ProcessStartInfo("bash", [script, .. arguments]) { RedirectStandardOutput = true, RedirectStandardError = true };
         start.Environment["CONFIGURATION"] = "Debug";
         using var process = Process.Start(start)!;

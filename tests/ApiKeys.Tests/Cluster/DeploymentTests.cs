@@ -9,7 +9,7 @@ namespace ApiKeys.Tests.Cluster;
 /// </summary>
 public sealed partial class DeploymentTests
 {
-    static readonly string Root = PostgresServer.RepositoryRoot();
+    static readonly string Root = TestMachine.RepositoryRoot;
 
     readonly YamlMappingNode compose = Load();
 

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using ApiKeys.Grains.Hosting;
 using ApiKeys.Tests.Http;
 using Microsoft.AspNetCore.Hosting;
@@ -55,20 +53,13 @@ public sealed class PostgresClusterNodes : IAsyncLifetime
         {
             ["ApiKeys:Database"] = "postgres",
             ["ConnectionStrings:ApiKeys"] = connectionString,
-            ["Orleans:SiloPort"] = FreePort().ToString(),
-            ["Orleans:GatewayPort"] = FreePort().ToString(),
+            ["Orleans:SiloPort"] = TestMachine.FreePort().ToString(),
+            ["Orleans:GatewayPort"] = TestMachine.FreePort().ToString(),
         });
         builder.AddApiKeysSilo();
         var host = builder.Build();
         await host.StartAsync();
         return host;
-    }
-
-    static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>The Api program as a client of the silos (Orleans:Client=true), with its own credentials settings.</summary>

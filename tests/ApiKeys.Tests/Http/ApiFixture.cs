@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Security.Claims;
 using ApiKeys.Grains.Storage;
 using Microsoft.AspNetCore.Hosting;
@@ -57,8 +55,8 @@ public class ApiFixture : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseEnvironment(Environment);
         builder.UseSetting("urls", "http://127.0.0.1:0");
         builder.UseSetting("ApiKeys:Sqlite", DatabasePath);
-        builder.UseSetting("Orleans:SiloPort", FreePort().ToString());
-        builder.UseSetting("Orleans:GatewayPort", FreePort().ToString());
+        builder.UseSetting("Orleans:SiloPort", TestMachine.FreePort().ToString());
+        builder.UseSetting("Orleans:GatewayPort", TestMachine.FreePort().ToString());
         if (ConfiguresOperatorToken)
         {
             builder.UseSetting("Auth:OperatorToken", OperatorToken);
@@ -131,13 +129,6 @@ public class ApiFixture : WebApplicationFactory<Program>, IAsyncLifetime
             Expires = expiry,
             SigningCredentials = new SigningCredentials(key ?? SigningKey, SecurityAlgorithms.HmacSha256),
         });
-    }
-
-    static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 

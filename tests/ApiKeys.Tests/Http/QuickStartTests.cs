@@ -15,7 +15,7 @@ public sealed partial class QuickStartTests(QuickStartFixture api) : IClassFixtu
     [Fact]
     public async Task The_readme_quick_start_works_as_written()
     {
-        var readme = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot(), "README.md"));
+        var readme = await File.ReadAllTextAsync(Path.Combine(TestMachine.RepositoryRoot, "README.md"));
         var script = QuickStartBlock().Match(readme).Groups["script"].Value;
         Assert.Contains("API=http://127.0.0.1:5080", script);
         script = script.Replace("API=http://127.0.0.1:5080", $"API={api.BaseAddress.ToString().TrimEnd('/')}");
@@ -36,16 +36,6 @@ public sealed partial class QuickStartTests(QuickStartFixture api) : IClassFixtu
         Assert.Contains("\"id\": \"alice\"", text);
         Assert.Equal(["200", "\"revoked\"", "401"], lines.Where(l => l is "200" or "401" or "\"revoked\""));
         Assert.Equal("401", lines[^1]);
-    }
-
-    static string RepositoryRoot()
-    {
-        var folder = new DirectoryInfo(AppContext.BaseDirectory);
-        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "ApiKeys.sln")))
-        {
-            folder = folder.Parent;
-        }
-        return folder?.FullName ?? throw new InvalidOperationException("ApiKeys.sln not found above the test binaries.");
     }
 
     [GeneratedRegex(@"<!-- quickstart -->\s*```sh\n(?<script>.*?)```", RegexOptions.Singleline)]
