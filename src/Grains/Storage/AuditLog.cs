@@ -100,17 +100,8 @@ public sealed class AuditLog(ApiKeysDatabase database)
                 events.Add(Read(reader));
             }
         }
-        var more = events.Count > query.Limit;
-        if (more)
-        {
-            events.RemoveAt(events.Count - 1);
-        }
-        if (backwards)
-        {
-            events.Reverse();
-            return new EventPage(events, HasNext: true, HasPrevious: more);
-        }
-        return new EventPage(events, HasNext: more, HasPrevious: cursor is not null);
+        var (page, hasNext, hasPrevious) = Keyset.Page(events, query.Limit, backwards, cursor is not null);
+        return new EventPage(page, hasNext, hasPrevious);
     }
 
     /// <summary>Deletes up to <paramref name="limit"/> events older than <paramref name="before"/>; returns how many.</summary>

@@ -145,17 +145,8 @@ public sealed class KeyCatalog(ApiKeysDatabase database)
                 keys.Add(Read(reader));
             }
         }
-        var more = keys.Count > query.Limit;
-        if (more)
-        {
-            keys.RemoveAt(keys.Count - 1);
-        }
-        if (backwards)
-        {
-            keys.Reverse();
-            return new KeyPage(keys, HasNext: true, HasPrevious: more);
-        }
-        return new KeyPage(keys, HasNext: more, HasPrevious: cursor is not null);
+        var (page, hasNext, hasPrevious) = Keyset.Page(keys, query.Limit, backwards, cursor is not null);
+        return new KeyPage(page, hasNext, hasPrevious);
     }
 
     static ApiKey Read(DbDataReader reader) => new(
