@@ -37,7 +37,6 @@ public sealed class ApiKeyState
 public sealed partial class ApiKeyGrain(
     [PersistentState("apikey", StorageNames.Default)] IPersistentState<ApiKeyState> state,
     KeyCatalog catalog,
-    AuditLog audit,
     UsageLog usage,
     TenantPolicyCache tenants,
     [FromKeyedServices(Clock.Key)] TimeProvider time,
@@ -344,19 +343,9 @@ public sealed partial class ApiKeyGrain(
     {
         try
         {
-            if (Key.CatalogPending)
-            {
-                if (Key.Deleted)
-                {
-                    await catalog.Delete(this.GetPrimaryKeyString());
-                }
-                else
-                {
-                    await catalog.Upsert(ToApiKey(), Key.Version);
-                }
-                Key.CatalogPending = false;
-            }
-            await audit.Append(Key.Outbox);
+            // Replaying an already applied change is harmless: the catalog keeps the newest version, events are keyed by id.
+            await catalog.Publish(this.GetPrimaryKeyString(), Key.Deleted ? null : ToApiKey(), Key.Version, Key.Outbox);
+            Key.CatalogPending = false;
             Key.Outbox.Clear();
             await state.WriteStateAsync();
             publishRetry?.Dispose();

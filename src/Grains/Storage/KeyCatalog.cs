@@ -7,18 +7,40 @@ namespace ApiKeys.Grains.Storage;
 /// The relational read model of keys: written by the ApiKey grains on every change, read by admin listing, search
 /// and the expiry sweep. A write carries the grain's state version and never replaces a newer row.
 /// </summary>
-public sealed class KeyCatalog(ApiKeysDatabase database)
+public sealed class KeyCatalog(ApiKeysDatabase database, AuditLog audit)
 {
-    public async Task Upsert(ApiKey key, int version, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Mirrors a key's saved state into the catalog (its row at <paramref name="version"/>, or no row once deleted) and
+    /// appends the events of the change, in one transaction: one commit per change, and never one without the other.
+    /// </summary>
+    public async Task Publish(string keyId, ApiKey? key, int version, IReadOnlyCollection<AuditEvent> events, CancellationToken cancellationToken = default)
     {
-        await using var command = database.DataSource.CreateCommand("""
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        if (key is null)
+        {
+            await Delete(keyId, transaction, cancellationToken);
+        }
+        else
+        {
+            await Upsert(key, version, transaction, cancellationToken);
+        }
+        await audit.Append(events, transaction, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    async Task Upsert(ApiKey key, int version, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var command = transaction.Connection!.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
             INSERT INTO key_catalog (id, tenant_id, description, status, sub, sub_type, created_by_user, created, last_updated, expiry, version)
             VALUES (@id, @tenant_id, @description, @status, @sub, @sub_type, @created_by_user, @created, @last_updated, @expiry, @version)
             ON CONFLICT (id) DO UPDATE SET
                 description = excluded.description, status = excluded.status, last_updated = excluded.last_updated,
                 expiry = excluded.expiry, version = excluded.version
             WHERE key_catalog.version < excluded.version;
-            """);
+            """;
         Add(command, "id", key.Id);
         Add(command, "tenant_id", key.TenantId);
         Add(command, "description", key.Description);
@@ -33,9 +55,11 @@ public sealed class KeyCatalog(ApiKeysDatabase database)
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public async Task Delete(string keyId, CancellationToken cancellationToken = default)
+    static async Task Delete(string keyId, DbTransaction transaction, CancellationToken cancellationToken)
     {
-        await using var command = database.DataSource.CreateCommand("DELETE FROM key_catalog WHERE id = @id;");
+        await using var command = transaction.Connection!.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "DELETE FROM key_catalog WHERE id = @id;";
         Add(command, "id", keyId);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
