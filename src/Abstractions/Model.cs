@@ -24,6 +24,13 @@ public enum TenantRoles
     Developer = 2,
 }
 
+public static class TenantRoleNames
+{
+    /// <summary>The names of the roles held, as the API and events show them: <c>TenantAdmin</c>, <c>Developer</c>.</summary>
+    public static IReadOnlyList<string> Names(this TenantRoles roles) =>
+        Enum.GetValues<TenantRoles>().Where(r => r != TenantRoles.None && roles.HasFlag(r)).Select(r => r.ToString()).ToList();
+}
+
 /// <summary>The authenticated user on whose behalf a grain call is made.</summary>
 [GenerateSerializer, Immutable, Alias("ApiKeys.Caller")]
 public sealed record Caller([property: Id(0)] string TenantId, [property: Id(1)] string UserId);

@@ -27,21 +27,14 @@ public static class ConfigsApi
 
     static async Task<Ok<ApiKeysConfigBody>> Get(string tenantId, ClaimsPrincipal user, IGrainFactory grains)
     {
-        var caller = user.Caller();
-        if (caller.TenantId != tenantId)
-        {
-            throw new ApiKeysException(ProblemCode.TenantNotFound, "No such tenant.");
-        }
+        RequireOwnTenant(user.Caller(), tenantId);
         return TypedResults.Ok(ApiKeysConfigBody.From(await grains.GetGrain<ITenantGrain>(tenantId).GetConfig()));
     }
 
     static async Task<NoContent> Patch(string tenantId, PatchOperation[] patch, ClaimsPrincipal user, IGrainFactory grains)
     {
         var caller = user.Caller();
-        if (caller.TenantId != tenantId)
-        {
-            throw new ApiKeysException(ProblemCode.TenantNotFound, "No such tenant.");
-        }
+        RequireOwnTenant(caller, tenantId);
         var change = new ApiKeysConfigChange();
         foreach (var (index, path, value) in JsonPatch.Replacements(patch, ApiKeysConfigBody.Paths))
         {
@@ -58,6 +51,15 @@ public static class ConfigsApi
         }
         await grains.GetGrain<ITenantGrain>(tenantId).UpdateConfig(caller, change);
         return TypedResults.NoContent();
+    }
+
+    /// <summary>Another tenant's settings are answered as absent, before any grain is asked, so they never reveal a tenant.</summary>
+    static void RequireOwnTenant(Caller caller, string tenantId)
+    {
+        if (caller.TenantId != tenantId)
+        {
+            throw new ApiKeysException(ProblemCode.TenantNotFound, "No such tenant.");
+        }
     }
 }
 

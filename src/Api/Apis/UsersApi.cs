@@ -78,7 +78,7 @@ public sealed record RoleRef(string Name)
     };
 
     public static IReadOnlyList<RoleRef> From(TenantRoles roles) =>
-        Enum.GetValues<TenantRoles>().Where(r => r != TenantRoles.None && roles.HasFlag(r)).Select(r => new RoleRef(r.ToString())).ToList();
+        roles.Names().Select(name => new RoleRef(name)).ToList();
 
     public static TenantRoles Parse(int index, JsonElement value)
     {

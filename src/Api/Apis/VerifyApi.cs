@@ -54,7 +54,7 @@ public static class VerifyApi
         headers[TenantHeader] = validation.TenantId;
         headers[SubHeader] = validation.Sub;
         headers[SubTypeHeader] = validation.SubType == KeySubType.User ? "user" : "externalClient";
-        headers[RolesHeader] = string.Join(',', RoleRef.From(validation.Roles).Select(r => r.Name));
+        headers[RolesHeader] = string.Join(',', validation.Roles.Names());
         return TypedResults.Ok(VerifyResult.From(validation));
     }
 }
@@ -81,7 +81,7 @@ public sealed record VerifyResult(
     public static VerifyResult From(Validation validation) => validation switch
     {
         { Valid: true } => new(true, validation.Code, validation.KeyId, validation.TenantId, validation.Sub, validation.SubType,
-            RoleRef.From(validation.Roles).Select(r => r.Name).ToList(), validation.Expiry),
+            validation.Roles.Names(), validation.Expiry),
         // A wrong secret reads as an unknown key: whoever lacks the secret learns nothing, not even the tenant.
         { Code: ValidationCode.NotFound or ValidationCode.Malformed } => new(false, validation.Code),
         _ => new(false, validation.Code, validation.KeyId, validation.TenantId),

@@ -38,11 +38,11 @@ public static class AuditEvents
 
     public static AuditEvent RolesUpdated(string tenantId, string adminId, string userId, TenantRoles before, TenantRoles after, DateTimeOffset now) =>
         AuditEvent.New(now, EventTypes.RolesUpdated, UsersSource, tenantId, adminId, null,
-            Data(new { userId, previousRoles = RoleNames(before), roles = RoleNames(after) }));
+            Data(new { userId, previousRoles = before.Names(), roles = after.Names() }));
 
     public static AuditEvent UserRemoved(string tenantId, string adminId, string userId, TenantRoles before, DateTimeOffset now) =>
         AuditEvent.New(now, EventTypes.UserRemoved, UsersSource, tenantId, adminId, null,
-            Data(new { userId, previousRoles = RoleNames(before) }));
+            Data(new { userId, previousRoles = before.Names() }));
 
     public static AuditEvent TenantCreated(Tenant tenant, string firstAdmin) =>
         AuditEvent.New(tenant.Created, EventTypes.TenantCreated, TenantsSource, tenant.Id, null, null,
@@ -92,9 +92,6 @@ public static class AuditEvents
         ["excessive_usage_per_minute"] = c.ExcessiveUsagePerMinute,
         ["excessive_usage_factor"] = c.ExcessiveUsageFactor,
     };
-
-    static string[] RoleNames(TenantRoles roles) =>
-        Enum.GetValues<TenantRoles>().Where(r => r != TenantRoles.None && roles.HasFlag(r)).Select(r => r.ToString()).ToArray();
 
     sealed record KeyEventData(
         string KeyId,
