@@ -111,6 +111,51 @@ public interface IApiKeyGrain : IGrainWithStringKey
 
     /// <summary>Writes usage counted since the last flush; also runs on a timer and on deactivation.</summary>
     Task FlushUsage();
+
+    /// <summary>
+    /// Successful validations a front end answered from its cache, per minute; counted as if the key had answered them,
+    /// so usage, last use and excessive usage see every validation.
+    /// </summary>
+    Task RecordUses(IReadOnlyList<MinuteUses> uses);
+}
+
+/// <summary>Successful validations of one key in one minute (<c>Minute</c> as in usage rows), and the last of them.</summary>
+[GenerateSerializer, Immutable, Alias("ApiKeys.MinuteUses")]
+public sealed record MinuteUses([property: Id(0)] long Minute, [property: Id(1)] long Count, [property: Id(2)] DateTimeOffset LastUsed);
+
+/// <summary>
+/// A host that caches what validation depends on (a front end's validation answers, a silo's tenant settings). It hears
+/// of every change that could make a cached answer wrong, before the change is acknowledged to whoever made it.
+/// </summary>
+[Alias("ApiKeys.IKeyChangeListener")]
+public interface IKeyChangeListener : IGrainObserver
+{
+    /// <summary>These keys' validation answers changed: revoked, expired, deleted, or their owner's roles changed.</summary>
+    Task KeysChanged(IReadOnlyList<string> keyIds);
+
+    /// <summary>The tenant's settings changed (e.g. API keys disabled): every answer for its keys may be wrong.</summary>
+    Task TenantChanged(string tenantId);
+}
+
+/// <summary>
+/// The cluster's one list of listeners, and the fan-out of changes to them. A listener renews its place every fraction
+/// of a second; the answer tells it whether it may trust its cache (see <see cref="Listen"/>). Key: 0.
+/// </summary>
+[Alias("ApiKeys.IKeyChangesGrain")]
+public interface IKeyChangesGrain : IGrainWithIntegerKey
+{
+    /// <summary>
+    /// Adds or renews <paramref name="listener"/>. True when it has heard every change since its last renewal; false
+    /// when it is new to this list (the list may have been lost with its silo) or a change could not reach it, so it
+    /// must drop what it cached.
+    /// </summary>
+    Task<bool> Listen(IKeyChangeListener listener);
+
+    /// <summary>Tells every listener, and returns once each has acknowledged or been marked as having missed it.</summary>
+    Task KeysChanged(IReadOnlyList<string> keyIds);
+
+    /// <inheritdoc cref="KeysChanged"/>
+    Task TenantChanged(string tenantId);
 }
 
 /// <summary>

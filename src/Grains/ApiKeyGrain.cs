@@ -224,6 +224,7 @@ public sealed partial class ApiKeyGrain(
         Key.SecretHash = [];
         Key.LastUpdated = time.Now();
         await Save(AuditEvents.KeyDeleted(ToApiKey(), "deleted", Key.Sub, null, Key.LastUpdated));
+        await AnnounceChange();
         await Disarm();
         await FlushUsage();
         DeactivateOnIdle();
@@ -265,6 +266,19 @@ public sealed partial class ApiKeyGrain(
         }
     }
 
+    public async Task RecordUses(IReadOnlyList<MinuteUses> uses)
+    {
+        if (!Exists)
+        {
+            return;
+        }
+        var policy = await tenants.Policy(Key.TenantId) ?? ApiKeysConfig.Default;
+        foreach (var use in uses)
+        {
+            Meter().Successes(use.Minute, use.Count, use.LastUsed, policy);
+        }
+    }
+
     public async Task FlushUsage()
     {
         if (meter is not { HasUnflushed: true })
@@ -302,9 +316,13 @@ public sealed partial class ApiKeyGrain(
         await Save(status == KeyStatus.Expired
             ? AuditEvents.KeyExpired(ToApiKey(), Key.LastUpdated)
             : AuditEvents.KeyDeleted(ToApiKey(), "revoked", userId, reason, Key.LastUpdated));
+        await AnnounceChange();
         await Disarm();
         GrainFactory.User(Key.TenantId, Key.Sub).KeyRetired(this.GetPrimaryKeyString()).Ignore();
     }
+
+    /// <summary>Front ends drop their cached answer for this key before the change is acknowledged.</summary>
+    Task AnnounceChange() => GrainFactory.Announce(logger, changes => changes.KeysChanged([this.GetPrimaryKeyString()]));
 
     async Task Disarm()
     {

@@ -20,6 +20,16 @@ public sealed class ApiKeysOptions
 
     /// <summary>How long a silo trusts a tenant's kill switch before asking the tenant again: the bound on disabling.</summary>
     public TimeSpan TenantPolicyFreshness { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The revocation bound should a change fail to reach a front end: a front end answers from its cache only while it
+    /// has renewed its place among the listeners within this long, and learns at its next renewal that it missed a change.
+    /// Normally a change reaches every front end before it is acknowledged, and this bound is not needed.
+    /// </summary>
+    public TimeSpan ValidationCacheLease { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a front end keeps a validation answer at most: a safety net behind the pushed changes. Zero turns the cache off.</summary>
+    public TimeSpan ValidationCacheTtl { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>The product's clock, kept apart from Orleans' own so tests can move it without disturbing the runtime.</summary>

@@ -1,6 +1,7 @@
 using ApiKeys.Grains.Monitoring;
 using ApiKeys.Grains.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace ApiKeys.Grains;
 
@@ -20,7 +21,8 @@ public sealed class TenantGrain(
     [PersistentState("tenant", StorageNames.Default)] IPersistentState<TenantState> state,
     TenantPolicyCache policies,
     AuditLog audit,
-    [FromKeyedServices(Clock.Key)] TimeProvider time) : Grain, ITenantGrain
+    [FromKeyedServices(Clock.Key)] TimeProvider time,
+    ILogger<TenantGrain> logger) : Grain, ITenantGrain
 {
     string Id => this.GetPrimaryKeyString();
 
@@ -67,6 +69,7 @@ public sealed class TenantGrain(
         state.State.Config = after;
         await Save(AuditEvents.ConfigUpdated(Id, caller.UserId, before, after, time.Now()));
         policies.Forget(Id);
+        await GrainFactory.Announce(logger, changes => changes.TenantChanged(Id));
         return after;
     }
 

@@ -7,12 +7,13 @@ namespace ApiKeys.Grains;
 /// <summary>
 /// Each silo's view of the tenants' kill switch, so validation never makes the Tenant grain a per-request hot spot.
 /// An answer is trusted for <see cref="ApiKeysOptions.TenantPolicyFreshness"/> after the fetch that produced it began,
-/// so a validation that starts that long after a disable returned is refused.
+/// so a validation that starts that long after a disable returned is refused; a change made on another silo is also
+/// pushed here (<see cref="IKeyChangeSubscriber"/>) before the change returns.
 /// </summary>
 public sealed class TenantPolicyCache(
     IGrainFactory grains,
     [FromKeyedServices(Clock.Key)] TimeProvider time,
-    IOptions<ApiKeysOptions> options)
+    IOptions<ApiKeysOptions> options) : IKeyChangeSubscriber
 {
     readonly ConcurrentDictionary<string, Entry> entries = new(StringComparer.Ordinal);
     readonly TimeSpan freshness = options.Value.TenantPolicyFreshness;
@@ -32,6 +33,18 @@ public sealed class TenantPolicyCache(
 
     /// <summary>Forgets a tenant in this silo at once, after a change made here.</summary>
     public void Forget(string tenantId) => entries.TryRemove(tenantId, out _);
+
+    void IKeyChangeSubscriber.TenantChanged(string tenantId) => Forget(tenantId);
+
+    void IKeyChangeSubscriber.Reset() => entries.Clear();
+
+    void IKeyChangeSubscriber.KeysChanged(IReadOnlyList<string> keyIds)
+    {
+    }
+
+    void IKeyChangeSubscriber.HeardAllUntil(long timestamp)
+    {
+    }
 
     async Task<ApiKeysConfig?> Fetch(string tenantId)
     {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace ApiKeys.Grains;
 
@@ -20,7 +21,8 @@ public sealed record OwnedKey(DateTimeOffset Expiry, bool Retired = false)
 [GrainType("user")]
 public sealed class UserGrain(
     [PersistentState("user", StorageNames.Default)] IPersistentState<UserState> state,
-    [FromKeyedServices(Clock.Key)] TimeProvider time) : Grain, IUserGrain
+    [FromKeyedServices(Clock.Key)] TimeProvider time,
+    ILogger<UserGrain> logger) : Grain, IUserGrain
 {
     string TenantId => this.GetPrimaryKeyString()[..this.GetPrimaryKeyString().IndexOf('/')];
 
@@ -33,7 +35,12 @@ public sealed class UserGrain(
         state.State.Member = true;
         state.State.Roles = roles;
         await state.WriteStateAsync();
-        await Task.WhenAll(ActiveKeys(time.Now()).Select(id => Key(id).SetOwnerRoles(roles)));
+        var keys = ActiveKeys(time.Now()).ToList();
+        await Task.WhenAll(keys.Select(id => Key(id).SetOwnerRoles(roles)));
+        if (keys.Count > 0)
+        {
+            await GrainFactory.Announce(logger, changes => changes.KeysChanged(keys));
+        }
     }
 
     public async Task Leave()

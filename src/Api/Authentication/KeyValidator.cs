@@ -5,12 +5,21 @@ using ApiKeys.Grains.Storage;
 namespace ApiKeys.Api.Authentication;
 
 /// <summary>
-/// The front end's one way to validate a presented key, for authentication and the validation endpoints alike.
-/// Tokens that name no key (malformed, failing the checksum, or unknown) never reach a key grain's counts, so they are
-/// counted here per minute and recorded as one aggregated failure event per front end per minute: a flood of bad
-/// tokens updates one row instead of adding one per request.
+/// The front end's one way to validate a presented key, for authentication and the validation endpoints alike: parse
+/// and checksum locally, answer from the <see cref="ValidationCache"/> when it may, else ask the key's grain.
+/// <list type="bullet">
+/// <item>Validations answered from the cache are counted here (<see cref="CachedUses"/>) and handed to the keys at each flush.</item>
+/// <item>Tokens that name no key (malformed, failing the checksum, or unknown) never reach a key grain's counts, so they
+/// are counted here per minute and recorded as one aggregated failure event per front end per minute: a flood of bad
+/// tokens updates one row instead of adding one per request.</item>
+/// </list>
 /// </summary>
-public sealed class KeyValidator(IGrainFactory grains, [FromKeyedServices(Clock.Key)] TimeProvider time)
+public sealed partial class KeyValidator(
+    IGrainFactory grains,
+    ValidationCache cache,
+    CachedUses cachedUses,
+    [FromKeyedServices(Clock.Key)] TimeProvider time,
+    ILogger<KeyValidator> logger)
 {
     /// <summary>Tells this front end's events apart from another's.</summary>
     readonly string scope = "frontend-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4));
@@ -18,10 +27,31 @@ public sealed class KeyValidator(IGrainFactory grains, [FromKeyedServices(Clock.
     readonly Dictionary<long, FailureCounts> refusals = [];
     readonly HashSet<long> changed = [];
 
-    public async ValueTask<Validation> Validate(string token)
+    public ValueTask<Validation> Validate(string token)
     {
-        var validation = await grains.ValidateKey(token);
-        if (validation is { Valid: false, TenantId: null })
+        if (!ApiKeyToken.TryParse(token, out var keyId, out var secretHash))
+        {
+            Count(ValidationCode.Malformed);
+            return ValueTask.FromResult(Validation.Refused(ValidationCode.Malformed));
+        }
+        var now = time.GetUtcNow();
+        if (cache.TryGet(keyId, secretHash, now, out var cached))
+        {
+            cachedUses.Count(keyId, now);
+            return ValueTask.FromResult(cached);
+        }
+        return Ask(keyId, secretHash);
+    }
+
+    async ValueTask<Validation> Ask(string keyId, byte[] secretHash)
+    {
+        var asked = cache.BeforeAsking();
+        var validation = await grains.GetGrain<IApiKeyGrain>(keyId).Validate(secretHash);
+        if (validation.Valid)
+        {
+            cache.Keep(keyId, secretHash, validation, asked);
+        }
+        else if (validation.TenantId is null)
         {
             Count(validation.Code);
         }
@@ -43,8 +73,36 @@ public sealed class KeyValidator(IGrainFactory grains, [FromKeyedServices(Clock.
         }
     }
 
-    /// <summary>Records the counts that changed since the last flush; runs on a timer and at shutdown. A failed write is retried at the next.</summary>
+    /// <summary>
+    /// Hands the validations answered from the cache to their keys, records the refusal counts that changed since the last
+    /// flush, and drops stale cached answers; runs on a timer and at shutdown. What fails is kept for the next flush.
+    /// </summary>
     public async Task Flush()
+    {
+        cache.DropStale();
+        var failed = 0;
+        await Parallel.ForEachAsync(cachedUses.Take(), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (key, _) =>
+        {
+            try
+            {
+                await grains.GetGrain<IApiKeyGrain>(key.KeyId).RecordUses(key.Uses);
+            }
+            catch (Exception e)
+            {
+                cachedUses.GiveBack(key.KeyId, key.Uses);
+                if (Interlocked.Increment(ref failed) == 1)
+                {
+                    LogUsesNotDelivered(e);
+                }
+            }
+        });
+        await FlushRefusals();
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not hand validations answered from the cache to their keys; they are kept for the next flush")]
+    partial void LogUsesNotDelivered(Exception exception);
+
+    async Task FlushRefusals()
     {
         long[] minutes;
         List<AuditEvent> events;

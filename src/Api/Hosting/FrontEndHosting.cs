@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using ApiKeys.Api.Authentication;
 using ApiKeys.Api.Errors;
+using ApiKeys.Grains;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -53,6 +54,8 @@ public static class FrontEndHosting
             services.AddSingleton(devTokens);
         }
         services.AddSingleton<OperatorCredential>();
+        services.AddKeyChangeSubscriber<ValidationCache>();
+        services.AddSingleton<CachedUses>();
         services.AddSingleton<KeyValidator>();
         services.AddHostedService<KeyValidatorFlush>();
         // No default scheme: only endpoints under a policy authenticate, so the validation endpoints and health checks

@@ -16,7 +16,7 @@ public static class ApiKeysSilo
         services.AddSingleton<KeyCatalog>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<UsageLog>();
-        services.AddSingleton<TenantPolicyCache>();
+        services.AddKeyChangeSubscriber<TenantPolicyCache>();
         services.TryAddKeyedSingleton(Clock.Key, TimeProvider.System);
         services.AddOptions<ApiKeysOptions>().Configure(o => configure?.Invoke(o));
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, StartupWork>();

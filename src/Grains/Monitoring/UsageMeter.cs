@@ -25,7 +25,8 @@ public sealed class UsageMeter(string keyId, string tenantId, string scope)
     readonly Dictionary<long, (long Successes, long Failures)> unflushed = [];
     readonly Dictionary<long, FailureCounts> failures = [];
     readonly HashSet<long> failureMinutesChanged = [];
-    readonly Queue<long> history = new();
+    /// <summary>Completed minutes, oldest first; the last is the minute before <see cref="currentMinute"/>.</summary>
+    readonly List<long> history = [];
     long historySum;
     long currentMinute = long.MinValue;
     long currentSuccesses;
@@ -56,31 +57,59 @@ public sealed class UsageMeter(string keyId, string tenantId, string scope)
         resumed = true;
     }
 
-    public void Success(DateTimeOffset now, ApiKeysConfig policy)
+    public void Success(DateTimeOffset now, ApiKeysConfig policy) => Successes(UsageLog.MinuteOf(now), 1, now, policy);
+
+    /// <summary>
+    /// <paramref name="count"/> successful validations in <paramref name="minute"/>, the last at <paramref name="at"/>. A
+    /// front end reports the ones it answered from its cache a little later, so the minute may have ended here already.
+    /// </summary>
+    public void Successes(long minute, long count, DateTimeOffset at, ApiKeysConfig policy)
     {
-        var minute = UsageLog.MinuteOf(now);
         Roll(minute);
         lastPolicy = policy;
-        currentSuccesses++;
-        LastUsed = now;
-        unflushed[minute] = unflushed.TryGetValue(minute, out var c) ? (c.Successes + 1, c.Failures) : (1, 0);
+        LastUsed = LastUsed > at ? LastUsed : at;
+        unflushed[minute] = unflushed.TryGetValue(minute, out var c) ? (c.Successes + count, c.Failures) : (count, 0);
+        if (minute < currentMinute)
+        {
+            CountLate(minute, count, at, policy);
+            return;
+        }
+        currentSuccesses += count;
         if (resumed)
         {
             // The stored minutes were over the rules before this activation: that episode was reported already.
             resumed = false;
-            if (IsExcessive(currentSuccesses - 1, policy) || (history.Count > 0 && IsExcessive(history.Last(), policy)))
+            if (IsExcessive(currentSuccesses - count, policy) || (history.Count > 0 && IsExcessive(history[^1], policy)))
             {
-                episode = new Episode(minute, now, currentSuccesses, Baseline, ReportedBefore: true);
+                episode = new Episode(minute, at, currentSuccesses, Baseline, ReportedBefore: true);
             }
         }
-        if (episode is null && IsExcessive(currentSuccesses, policy))
+        Observe(minute, currentSuccesses, at, policy);
+    }
+
+    /// <summary>Adds to a minute that has ended: it is part of the baseline now, and may still turn out excessive.</summary>
+    void CountLate(long minute, long count, DateTimeOffset at, ApiKeysConfig policy)
+    {
+        var index = history.Count - (int)(currentMinute - minute);
+        if (index < 0)
         {
-            episode = unreported = new Episode(minute, now, currentSuccesses, Baseline, ReportedBefore: false);
+            return;
         }
-        else if (episode is not null && currentSuccesses > episode.Peak)
+        history[index] += count;
+        historySum += count;
+        Observe(minute, history[index], at, policy);
+    }
+
+    void Observe(long minute, long perMinute, DateTimeOffset at, ApiKeysConfig policy)
+    {
+        if (episode is null && IsExcessive(perMinute, policy))
+        {
+            episode = unreported = new Episode(minute, at, perMinute, Baseline, ReportedBefore: false);
+        }
+        else if (episode is not null && perMinute > episode.Peak)
         {
             // One event per episode, rewritten as it goes so its observed rate is the busiest minute so far.
-            episode = episode with { Peak = currentSuccesses };
+            episode = episode with { Peak = perMinute };
             if (!episode.ReportedBefore)
             {
                 unreported = episode;
@@ -184,11 +213,12 @@ public sealed class UsageMeter(string keyId, string tenantId, string scope)
 
     void Remember(long perMinute)
     {
-        history.Enqueue(perMinute);
+        history.Add(perMinute);
         historySum += perMinute;
         if (history.Count > BaselineMinutes)
         {
-            historySum -= history.Dequeue();
+            historySum -= history[0];
+            history.RemoveAt(0);
         }
     }
 

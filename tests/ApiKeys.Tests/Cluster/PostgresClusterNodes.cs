@@ -1,6 +1,10 @@
+using ApiKeys.Grains;
 using ApiKeys.Grains.Hosting;
 using ApiKeys.Tests.Http;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 
@@ -18,15 +22,18 @@ public sealed class PostgresClusterNodes : IAsyncLifetime
 
     public FrontEnd[] FrontEnds { get; private set; } = [];
 
+    /// <summary>The product clock of every silo and front end here, moved by tests.</summary>
+    public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
+
     public async Task InitializeAsync()
     {
         ConnectionString = await PostgresServer.CreateDatabase();
         // Started one after the other: the first creates the schema and the cluster, the second joins it.
         for (var i = 0; i < 2; i++)
         {
-            Silos.Add(await StartSilo(ConnectionString));
+            Silos.Add(await StartSilo(ConnectionString, Time));
         }
-        FrontEnds = [new FrontEnd(ConnectionString), new FrontEnd(ConnectionString)];
+        FrontEnds = [new FrontEnd(ConnectionString, Time), new FrontEnd(ConnectionString, Time)];
         foreach (var frontEnd in FrontEnds)
         {
             await frontEnd.InitializeAsync();
@@ -46,9 +53,13 @@ public sealed class PostgresClusterNodes : IAsyncLifetime
         }
     }
 
-    public static async Task<IHost> StartSilo(string connectionString)
+    public static async Task<IHost> StartSilo(string connectionString, TimeProvider? time = null)
     {
         var builder = Host.CreateApplicationBuilder();
+        if (time is not null)
+        {
+            builder.Services.AddKeyedSingleton(Clock.Key, time);
+        }
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["ApiKeys:Database"] = "postgres",
@@ -63,13 +74,14 @@ public sealed class PostgresClusterNodes : IAsyncLifetime
     }
 
     /// <summary>The Api program as a client of the silos (Orleans:Client=true), with its own credentials settings.</summary>
-    public sealed class FrontEnd(string connectionString) : ApiFixture
+    public sealed class FrontEnd(string connectionString, TimeProvider time) : ApiFixture
     {
         protected override void ConfigureMode(IWebHostBuilder builder)
         {
             builder.UseSetting("Orleans:Client", "true");
             builder.UseSetting("ApiKeys:Database", "postgres");
             builder.UseSetting("ConnectionStrings:ApiKeys", connectionString);
+            builder.ConfigureTestServices(services => services.AddKeyedSingleton(Clock.Key, time));
         }
     }
 }

@@ -1,0 +1,86 @@
+using System.Collections.Concurrent;
+using ApiKeys.Grains.Storage;
+
+namespace ApiKeys.Api.Authentication;
+
+/// <summary>
+/// Validations this front end answered from its <see cref="ValidationCache"/>, counted per key and minute until the
+/// next flush hands them to the keys (<see cref="IApiKeyGrain.RecordUses"/>), so usage, last use and excessive usage
+/// still see every validation.
+/// </summary>
+public sealed class CachedUses
+{
+    readonly ConcurrentDictionary<string, Tally> keys = new(StringComparer.Ordinal);
+
+    public void Count(string keyId, DateTimeOffset now)
+    {
+        var minute = UsageLog.MinuteOf(now);
+        while (true)
+        {
+            var tally = keys.GetOrAdd(keyId, static _ => new Tally());
+            lock (tally)
+            {
+                // A tally taken out of the dictionary by Take is never counted into again: it would be lost.
+                if (!tally.Retired)
+                {
+                    tally.Add(minute, 1, now);
+                    return;
+                }
+            }
+        }
+    }
+
+    /// <summary>Takes every count; what cannot be delivered goes back with <see cref="GiveBack"/>.</summary>
+    public List<(string KeyId, List<MinuteUses> Uses)> Take()
+    {
+        var taken = new List<(string, List<MinuteUses>)>();
+        foreach (var (keyId, tally) in keys)
+        {
+            lock (tally)
+            {
+                if (tally.Uses.Count == 0)
+                {
+                    // Unused for a whole flush interval: forget the key.
+                    tally.Retired = true;
+                    keys.TryRemove(KeyValuePair.Create(keyId, tally));
+                    continue;
+                }
+                taken.Add((keyId, [.. tally.Uses.Select(u => new MinuteUses(u.Key, u.Value.Count, u.Value.Last))]));
+                tally.Uses.Clear();
+            }
+        }
+        return taken;
+    }
+
+    public void GiveBack(string keyId, IEnumerable<MinuteUses> uses)
+    {
+        foreach (var use in uses)
+        {
+            while (true)
+            {
+                var tally = keys.GetOrAdd(keyId, static _ => new Tally());
+                lock (tally)
+                {
+                    if (!tally.Retired)
+                    {
+                        tally.Add(use.Minute, use.Count, use.LastUsed);
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    sealed class Tally
+    {
+        public Dictionary<long, (long Count, DateTimeOffset Last)> Uses { get; } = [];
+
+        public bool Retired { get; set; }
+
+        public void Add(long minute, long count, DateTimeOffset at)
+        {
+            var (before, last) = Uses.GetValueOrDefault(minute);
+            Uses[minute] = (before + count, last > at ? last : at);
+        }
+    }
+}
