@@ -1,6 +1,9 @@
 using ApiKeys.Api.Authentication;
 using ApiKeys.Api.Errors;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 
 namespace ApiKeys.Api.Apis;
 
@@ -22,7 +25,7 @@ public static class VerifyApi
             .AllowAnonymous().ProducesErrors(400)
             .WithSummary("Validates a key sent in the body: 200 with valid, the refusal code, and the identity it acts as.");
         app.MapGet("/api/v1/auth/verify", ForwardAuth).WithName("forwardAuth").WithTags("Validation")
-            .AllowAnonymous().ProducesErrors(401)
+            .AllowAnonymous().Produces<VerifyResult>().ProducesErrors(401)
             .WithSummary("Forward authentication (nginx auth_request, Traefik ForwardAuth, Envoy ext_authz): validates the " +
                 "Authorization header; 200 with X-ApiKey-Id, X-Tenant-Id, X-Sub, X-Sub-Type and X-Roles headers, or 401.");
         return app;
@@ -37,17 +40,13 @@ public static class VerifyApi
         return TypedResults.Ok(VerifyResult.From(await validator.Validate(body.Token)));
     }
 
-    static async Task<Results<Ok<VerifyResult>, JsonHttpResult<ErrorBody>>> ForwardAuth(HttpContext context, KeyValidator validator)
+    static async Task<IResult> ForwardAuth(HttpContext context, KeyValidator validator, ForwardAuthRefusals refusals)
     {
         var token = BearerToken.Read(context.Request);
         var validation = string.IsNullOrEmpty(token) ? Validation.Refused(ValidationCode.Malformed) : await validator.Validate(token);
         if (!validation.Valid)
         {
-            context.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
-            var error = ErrorTypes.Unauthorized.With(
-                token is null ? "This call needs 'Authorization: Bearer <API key>'." : KeyAuthenticationHandler.Describe(validation.Code),
-                new ErrorSource(Parameter: "Authorization"));
-            return TypedResults.Json(new ErrorBody([error]), statusCode: error.Status);
+            return refusals.For(token is null ? null : validation.Code);
         }
         var headers = context.Response.Headers;
         headers[KeyIdHeader] = validation.KeyId;
@@ -56,6 +55,41 @@ public static class VerifyApi
         headers[SubTypeHeader] = validation.SubType == KeySubType.User ? "user" : "externalClient";
         headers[RolesHeader] = string.Join(',', validation.Roles.Names());
         return TypedResults.Ok(VerifyResult.From(validation));
+    }
+}
+
+/// <summary>
+/// Forward authentication's 401 answers, one per refusal reason, serialised once: gateways send every request's
+/// credential here, and a flood of garbage tokens should cost no more than reading them.
+/// </summary>
+public sealed class ForwardAuthRefusals
+{
+    readonly Dictionary<ValidationCode, Refusal> byCode;
+    readonly Refusal missing;
+
+    public ForwardAuthRefusals(IOptions<JsonOptions> json)
+    {
+        Refusal Make(string detail) => new(JsonSerializer.SerializeToUtf8Bytes(
+            new ErrorBody([ErrorTypes.Unauthorized.With(detail, new ErrorSource(Parameter: "Authorization"))]), json.Value.SerializerOptions));
+        byCode = Enum.GetValues<ValidationCode>().Where(c => c != ValidationCode.Valid)
+            .ToDictionary(c => c, c => Make(KeyAuthenticationHandler.Describe(c)));
+        missing = Make("This call needs 'Authorization: Bearer <API key>'.");
+    }
+
+    /// <summary>The answer for a refused key, or for no credential at all (null).</summary>
+    public IResult For(ValidationCode? code) => code is { } refused ? byCode[refused] : missing;
+
+    sealed class Refusal(byte[] body) : IResult
+    {
+        public Task ExecuteAsync(HttpContext context)
+        {
+            var response = context.Response;
+            response.StatusCode = StatusCodes.Status401Unauthorized;
+            response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
+            response.ContentType = "application/json; charset=utf-8";
+            response.ContentLength = body.Length;
+            return response.Body.WriteAsync(body).AsTask();
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using ApiKeys.Api.Apis;
 using ApiKeys.Api.Authentication;
 using ApiKeys.Api.Errors;
 using ApiKeys.Grains;
@@ -57,6 +58,7 @@ public static class FrontEndHosting
         services.AddKeyChangeSubscriber<ValidationCache>();
         services.AddSingleton<CachedUses>();
         services.AddSingleton<KeyValidator>();
+        services.AddSingleton<ForwardAuthRefusals>();
         services.AddHostedService<KeyValidatorFlush>();
         // No default scheme: only endpoints under a policy authenticate, so the validation endpoints and health checks
         // never validate a key they were not asked about.
