@@ -53,18 +53,20 @@ dotnet build "$root/src/Silo" -c Release --nologo -v q >>"$work/build.log"
 # start_api name url [VAR=value...]: runs the Api from its build folder with the given settings, waits until ready
 start_api() {
   local name=$1 url=$2; shift 2
-  (cd "$root/artifacts/bin/ApiKeys.Api/release" && env "$@" Urls="$url" ASPNETCORE_ENVIRONMENT=Development \
-    Auth__OperatorToken="$operator" Logging__LogLevel__Default=Warning exec dotnet ApiKeys.Api.dll >"$work/$name.log" 2>&1) &
+  (cd "$root/artifacts/bin/ApiKeys.Api/release" && exec env "$@" Urls="$url" ASPNETCORE_ENVIRONMENT=Development \
+    Auth__OperatorToken="$operator" Logging__LogLevel__Default=Warning dotnet ApiKeys.Api.dll >"$work/$name.log" 2>&1) &
   pids+=($!)
   eval "${name}_pid=$!"
   for _ in $(seq 1 120); do curl -sf -o /dev/null "$url/health/ready" && return; sleep 0.5; done
   echo "$name did not become ready; see its log:" >&2; tail -n 30 "$work/$name.log" >&2; exit 1
 }
 
-# wrk_run url [wrk options...]: prints "requests/s p50 p99 errors"; CONNECTIONS and SCRIPT override the defaults
+# wrk_run url [wrk options...]: prints "requests/s p50 p99 errors"; CONNECTIONS, DURATION, SCRIPT and SCRIPT_ARGS
+# override the defaults
 wrk_run() {
   local url=$1; shift
   wrk -t2 -c"${CONNECTIONS:-$connections}" -d"${DURATION:-$duration}s" -s "${SCRIPT:-$root/bench/latency.lua}" "$@" "$url" \
+    ${SCRIPT_ARGS:+-- $SCRIPT_ARGS} \
     | awk '/^RESULT/ { print $2, $3, $4, $5 }'
 }
 
@@ -101,7 +103,7 @@ read -r garbage_rps _ _ _ < <(wrk_run "$api/api/v1/auth/verify" -H "Authorizatio
 # Half of peak: 10 ms pauses per connection, as many connections as that rate needs.
 half=$(( hot_rps / 2 ))
 read -r paced_rps paced_p50 paced_p99 paced_errors < <(CONNECTIONS=$(( half / 100 )) SCRIPT="$root/bench/paced.lua" \
-  wrk_run "$api/api/v1/auth/verify" -H "Authorization: Bearer $hot" -- 10)
+  SCRIPT_ARGS=10 wrk_run "$api/api/v1/auth/verify" -H "Authorization: Bearer $hot")
 log "embedded: revocation under load"
 read -r revoke_worst revoke_p99 revoke_late revoke_accepted < <(
   dotnet run --file "$root/bench/revocation.cs" -- "$api" "$admin" "$work/embedded-tokens" 200 | awk '/^REVOCATION/ { print $2, $3, $4, $5 }')
@@ -110,11 +112,14 @@ kill "$embedded_pid"; wait "$embedded_pid" 2>/dev/null || true
 # ---- separate processes: PostgreSQL, one silo, two Api front ends ---------------------------------------------------
 log "separate: starting PostgreSQL, a silo and two front ends"
 database=$("$root/scripts/postgres.sh" start "$work/postgres" | tail -n 1)
+silo=http://127.0.0.1:$(free_port)
 (cd "$root/artifacts/bin/ApiKeys.Silo/release" && ApiKeys__Database=postgres ConnectionStrings__ApiKeys="$database" \
-  Urls=http://127.0.0.1:$(free_port) Orleans__SiloPort="$(free_port)" Orleans__GatewayPort="$(free_port)" \
+  Urls="$silo" Orleans__SiloPort="$(free_port)" Orleans__GatewayPort="$(free_port)" \
   Logging__LogLevel__Default=Warning exec dotnet ApiKeys.Silo.dll >"$work/silo.log" 2>&1) &
 silo_pid=$!
 pids+=($silo_pid)
+# The silo creates the schema the front ends' cluster membership reads.
+for _ in $(seq 1 120); do curl -sf -o /dev/null "$silo/health/ready" && break; sleep 0.5; done
 front=http://127.0.0.1:$(free_port)
 second=http://127.0.0.1:$(free_port)
 start_api front "$front" Orleans__Client=true ApiKeys__Database=postgres ConnectionStrings__ApiKeys="$database"
