@@ -290,7 +290,7 @@ public sealed partial class ApiKeyGrain(
         var flush = meter.Drain();
         try
         {
-            await usage.Flush(this.GetPrimaryKeyString(), flush.Rows, flush.Successes, flush.LastUsed, flush.Events);
+            await usage.Flush(new UsageLog.KeyFlush(this.GetPrimaryKeyString(), flush.Rows, flush.Successes, flush.LastUsed, flush.Events));
             meter.Flushed(time.GetUtcNow());
         }
         catch (Exception e)

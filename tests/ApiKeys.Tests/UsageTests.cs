@@ -7,6 +7,49 @@ namespace ApiKeys.Tests;
 public abstract class UsageTests(ClusterFixture fixture)
 {
     [Fact]
+    public async Task Keys_flushing_at_once_are_written_together_and_each_counts_exactly()
+    {
+        var scenario = await Scenario.Create(fixture.Client, maxKeysPerUser: 100);
+        var keys = new List<IssuedApiKey>();
+        for (var i = 0; i < 30; i++)
+        {
+            keys.Add(await scenario.Generate());
+        }
+        var minute = UsageLog.MinuteOf(fixture.Time.GetUtcNow());
+        for (var i = 0; i < keys.Count; i++)
+        {
+            for (var n = 0; n <= i; n++)
+            {
+                await fixture.Client.ValidateKey(keys[i].Token);
+            }
+        }
+
+        await Task.WhenAll(keys.Select(k => scenario.Key(k.Key.Id).FlushUsage()));
+
+        for (var i = 0; i < keys.Count; i++)
+        {
+            Assert.Equal([(minute, i + 1L, 0L)], await fixture.Usage.Minutes(keys[i].Key.Id, minute, minute + 1));
+            Assert.Equal(i + 1, (await fixture.Catalog.GetUsage(keys[i].Key.Id)).Count);
+        }
+    }
+
+    [Fact]
+    public async Task Flushes_of_one_key_and_minute_made_at_once_add_up_whether_or_not_they_share_a_write()
+    {
+        var scenario = await Scenario.Create(fixture.Client);
+        var key = await scenario.Generate();
+        var minute = UsageLog.MinuteOf(fixture.Time.GetUtcNow());
+        var at = fixture.Time.GetUtcNow();
+        UsageLog.KeyFlush Flush(long successes) =>
+            new(key.Key.Id, [new UsageLog.Row(key.Key.Id, scenario.TenantId, minute, successes, 1)], successes, at, []);
+
+        await Task.WhenAll(Enumerable.Range(1, 4).Select(n => fixture.Usage.Flush(Flush(n))));
+
+        Assert.Equal([(minute, 10L, 4L)], await fixture.Usage.Minutes(key.Key.Id, minute, minute + 1));
+        Assert.Equal(10, (await fixture.Catalog.GetUsage(key.Key.Id)).Count);
+    }
+
+    [Fact]
     public async Task N_validations_show_exactly_N_in_the_keys_usage_after_a_flush()
     {
         var scenario = await Scenario.Create(fixture.Client);

@@ -3,37 +3,105 @@ using System.Text;
 
 namespace ApiKeys.Grains.Storage;
 
-/// <summary>Validations per key per minute: added to in batches by the usage flush, read as series and rankings.</summary>
+/// <summary>Validations per key per minute: added to in batches by the keys' usage flushes, read as series and rankings.</summary>
 public sealed class UsageLog(ApiKeysDatabase database, AuditLog audit)
 {
     /// <summary>One row of counts to add: a key's validations in one minute (Unix minutes).</summary>
     public readonly record struct Row(string KeyId, string TenantId, long Minute, long Successes, long Failures);
 
+    /// <summary>What one key's flush writes: its per-minute rows, its count and last use for the catalog row, its events.</summary>
+    public sealed record KeyFlush(string KeyId, IReadOnlyCollection<Row> Rows, long Successes, DateTimeOffset? LastUsed,
+        IReadOnlyCollection<AuditEvent> Events);
+
+    /// <summary>Flushes keys asked for while a write was running, written together by the next one.</summary>
+    readonly List<(KeyFlush Flush, TaskCompletionSource Done)> waiting = [];
+    bool writing;
+
+    /// <summary>Keys per transaction at most, so one write stays short.</summary>
+    const int KeysPerWrite = 1000;
+
     /// <summary>
-    /// Writes one key's flush in one transaction: its per-minute rows, its count and last use on the catalog row, and the
-    /// events its meter produced. All or nothing, so a retried flush never counts twice.
+    /// Writes one key's flush, together with every other key's flush on this silo that comes while a write is running
+    /// (a group commit): with many keys in use, the database sees a few transactions a second, not one per key per
+    /// flush interval. Each write is one transaction, all or nothing, so a failed flush is retried whole and never
+    /// counts twice; the returned task completes when this key's flush is stored, or fails with the write.
     /// </summary>
-    public async Task Flush(string keyId, IReadOnlyCollection<Row> rows, long successes, DateTimeOffset? lastUsed,
-        IReadOnlyCollection<AuditEvent> events, CancellationToken cancellationToken = default)
+    public Task Flush(KeyFlush flush)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (waiting)
+        {
+            waiting.Add((flush, done));
+            if (writing)
+            {
+                return done.Task;
+            }
+            writing = true;
+        }
+        _ = Task.Run(WriteWaiting);
+        return done.Task;
+    }
+
+    async Task WriteWaiting()
+    {
+        while (true)
+        {
+            List<(KeyFlush Flush, TaskCompletionSource Done)> batch;
+            lock (waiting)
+            {
+                if (waiting.Count == 0)
+                {
+                    writing = false;
+                    return;
+                }
+                batch = waiting[..Math.Min(waiting.Count, KeysPerWrite)];
+                waiting.RemoveRange(0, batch.Count);
+            }
+            try
+            {
+                await Write(batch.Select(b => b.Flush).ToList());
+                batch.ForEach(b => b.Done.SetResult());
+            }
+            catch (Exception e)
+            {
+                batch.ForEach(b => b.Done.SetException(e));
+            }
+        }
+    }
+
+    async Task Write(IReadOnlyList<KeyFlush> flushes, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // A key can be in one batch twice (a timer's flush beside a deactivation's): one row per key and minute, one
+        // catalog update per key, since a statement may not change a row twice.
+        var rows = flushes.SelectMany(f => f.Rows).GroupBy(r => (r.KeyId, r.Minute))
+            .Select(g => g.First() with { Successes = g.Sum(r => r.Successes), Failures = g.Sum(r => r.Failures) }).ToList();
         await Add(rows, transaction, cancellationToken);
-        if (successes > 0 && lastUsed is { } at)
+        var uses = flushes.Where(f => f.Successes > 0 && f.LastUsed is not null).GroupBy(f => f.KeyId)
+            .Select(g => (KeyId: g.Key, Successes: g.Sum(f => f.Successes), LastUsed: g.Max(f => f.LastUsed!.Value)));
+        foreach (var used in uses.Chunk(200))
         {
             await using var command = connection.CreateCommand();
             command.Transaction = transaction;
-            command.CommandText = """
-                UPDATE key_catalog SET usage_count = usage_count + @count,
-                    last_used = CASE WHEN last_used IS NULL OR last_used < @last_used THEN @last_used ELSE last_used END
-                WHERE id = @id;
+            var values = new StringBuilder();
+            for (var i = 0; i < used.Length; i++)
+            {
+                values.Append(i == 0 ? "SELECT " : " UNION ALL SELECT ").Append($"@id{i} AS id, @count{i} AS count, @last_used{i} AS last_used");
+                Add(command, $"id{i}", used[i].KeyId);
+                Add(command, $"count{i}", used[i].Successes);
+                Add(command, $"last_used{i}", used[i].LastUsed.ToUnixTimeMilliseconds());
+            }
+            command.CommandText = $"""
+                UPDATE key_catalog SET usage_count = key_catalog.usage_count + used.count,
+                    last_used = CASE WHEN key_catalog.last_used IS NULL OR key_catalog.last_used < used.last_used
+                        THEN used.last_used ELSE key_catalog.last_used END
+                FROM ({values}) AS used
+                WHERE key_catalog.id = used.id;
                 """;
-            Add(command, "id", keyId);
-            Add(command, "count", successes);
-            Add(command, "last_used", at.ToUnixTimeMilliseconds());
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
-        await audit.Append(events, transaction, cancellationToken);
+        await audit.Append([.. flushes.SelectMany(f => f.Events)], transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 
