@@ -80,24 +80,35 @@ public sealed partial class KeyValidator(
     public async Task Flush()
     {
         cache.DropStale();
+        var taken = cachedUses.Take();
         var failed = 0;
-        await Parallel.ForEachAsync(cachedUses.Take(), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (key, _) =>
+        await Parallel.ForEachAsync(taken.Chunk(UsesPerMessage), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (batch, _) =>
         {
+            IEnumerable<KeyUses> undelivered;
             try
             {
-                await grains.GetGrain<IApiKeyGrain>(key.KeyId).RecordUses(key.Uses);
+                var notRecorded = (await grains.GetGrain<IUsageIntakeGrain>(0).RecordUses([.. batch.Select(k => new KeyUses(k.KeyId, k.Uses))])).ToHashSet();
+                undelivered = batch.Where(k => notRecorded.Contains(k.KeyId)).Select(k => new KeyUses(k.KeyId, k.Uses));
             }
             catch (Exception e)
             {
-                cachedUses.GiveBack(key.KeyId, key.Uses);
+                // The batch may have been recorded in part: giving it all back can count some uses twice, never lose them.
+                undelivered = batch.Select(k => new KeyUses(k.KeyId, k.Uses));
                 if (Interlocked.Increment(ref failed) == 1)
                 {
                     LogUsesNotDelivered(e);
                 }
             }
+            foreach (var key in undelivered)
+            {
+                cachedUses.GiveBack(key.KeyId, key.Uses);
+            }
         });
         await FlushRefusals();
     }
+
+    /// <summary>Keys per message to the cluster when handing over cached validations.</summary>
+    const int UsesPerMessage = 500;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not hand validations answered from the cache to their keys; they are kept for the next flush")]
     partial void LogUsesNotDelivered(Exception exception);
