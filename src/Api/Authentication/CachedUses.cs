@@ -31,9 +31,9 @@ public sealed class CachedUses
     }
 
     /// <summary>Takes every count; what cannot be delivered goes back with <see cref="GiveBack"/>.</summary>
-    public List<(string KeyId, List<MinuteUses> Uses)> Take()
+    public List<KeyUses> Take()
     {
-        var taken = new List<(string, List<MinuteUses>)>();
+        var taken = new List<KeyUses>();
         foreach (var (keyId, tally) in keys)
         {
             lock (tally)
@@ -45,20 +45,20 @@ public sealed class CachedUses
                     keys.TryRemove(KeyValuePair.Create(keyId, tally));
                     continue;
                 }
-                taken.Add((keyId, [.. tally.Uses.Select(u => new MinuteUses(u.Key, u.Value.Count, u.Value.Last))]));
+                taken.Add(new KeyUses(keyId, [.. tally.Uses.Select(u => new MinuteUses(u.Key, u.Value.Count, u.Value.Last))]));
                 tally.Uses.Clear();
             }
         }
         return taken;
     }
 
-    public void GiveBack(string keyId, IEnumerable<MinuteUses> uses)
+    public void GiveBack(KeyUses key)
     {
-        foreach (var use in uses)
+        foreach (var use in key.Uses)
         {
             while (true)
             {
-                var tally = keys.GetOrAdd(keyId, static _ => new Tally());
+                var tally = keys.GetOrAdd(key.KeyId, static _ => new Tally());
                 lock (tally)
                 {
                     if (!tally.Retired)

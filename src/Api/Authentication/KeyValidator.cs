@@ -87,13 +87,13 @@ public sealed partial class KeyValidator(
             IEnumerable<KeyUses> undelivered;
             try
             {
-                var notRecorded = (await grains.GetGrain<IUsageIntakeGrain>(0).RecordUses([.. batch.Select(k => new KeyUses(k.KeyId, k.Uses))])).ToHashSet();
-                undelivered = batch.Where(k => notRecorded.Contains(k.KeyId)).Select(k => new KeyUses(k.KeyId, k.Uses));
+                var notRecorded = (await grains.GetGrain<IUsageIntakeGrain>(0).RecordUses(batch)).ToHashSet();
+                undelivered = batch.Where(k => notRecorded.Contains(k.KeyId));
             }
             catch (Exception e)
             {
                 // The batch may have been recorded in part: giving it all back can count some uses twice, never lose them.
-                undelivered = batch.Select(k => new KeyUses(k.KeyId, k.Uses));
+                undelivered = batch;
                 if (Interlocked.Increment(ref failed) == 1)
                 {
                     LogUsesNotDelivered(e);
@@ -101,7 +101,7 @@ public sealed partial class KeyValidator(
             }
             foreach (var key in undelivered)
             {
-                cachedUses.GiveBack(key.KeyId, key.Uses);
+                cachedUses.GiveBack(key);
             }
         });
         await FlushRefusals();
