@@ -13,8 +13,4 @@ function request()
   return requests[math.random(#requests)]
 end
 
-function done(summary, latency, requests)
-  io.write(string.format("RESULT %.0f %.2f %.2f %d\n",
-    summary.requests / (summary.duration / 1000000), latency:percentile(50) / 1000, latency:percentile(99) / 1000,
-    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
-end
+dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "") .. "report.lua")

@@ -12,23 +12,7 @@ public sealed class CachedUses
 {
     readonly ConcurrentDictionary<string, Tally> keys = new(StringComparer.Ordinal);
 
-    public void Count(string keyId, DateTimeOffset now)
-    {
-        var minute = UsageLog.MinuteOf(now);
-        while (true)
-        {
-            var tally = keys.GetOrAdd(keyId, static _ => new Tally());
-            lock (tally)
-            {
-                // A tally taken out of the dictionary by Take is never counted into again: it would be lost.
-                if (!tally.Retired)
-                {
-                    tally.Add(minute, 1, now);
-                    return;
-                }
-            }
-        }
-    }
+    public void Count(string keyId, DateTimeOffset now) => Add(keyId, UsageLog.MinuteOf(now), 1, now);
 
     /// <summary>Takes every count; what cannot be delivered goes back with <see cref="GiveBack"/>.</summary>
     public List<KeyUses> Take()
@@ -56,16 +40,22 @@ public sealed class CachedUses
     {
         foreach (var use in key.Uses)
         {
-            while (true)
+            Add(key.KeyId, use.Minute, use.Count, use.LastUsed);
+        }
+    }
+
+    void Add(string keyId, long minute, long count, DateTimeOffset at)
+    {
+        while (true)
+        {
+            var tally = keys.GetOrAdd(keyId, static _ => new Tally());
+            lock (tally)
             {
-                var tally = keys.GetOrAdd(key.KeyId, static _ => new Tally());
-                lock (tally)
+                // A tally taken out of the dictionary by Take is never counted into again: it would be lost.
+                if (!tally.Retired)
                 {
-                    if (!tally.Retired)
-                    {
-                        tally.Add(use.Minute, use.Count, use.LastUsed);
-                        break;
-                    }
+                    tally.Add(minute, count, at);
+                    return;
                 }
             }
         }
