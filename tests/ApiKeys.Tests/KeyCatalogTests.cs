@@ -1,3 +1,6 @@
+using ApiKeys.Grains.Storage;
+using Microsoft.Extensions.DependencyInjection;
+
 namespace ApiKeys.Tests;
 
 public abstract class KeyCatalogTests(ClusterFixture fixture)
@@ -19,6 +22,31 @@ public abstract class KeyCatalogTests(ClusterFixture fixture)
         Assert.All(byOwner.Keys, k => Assert.Equal("ana", k.Sub));
         Assert.Equal(2, byOwner.Keys.Count);
         Assert.Empty(wildcard.Keys);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(2000)]
+    public async Task A_search_pages_through_every_match_in_order_whether_the_first_keys_hold_them_or_not(int window)
+    {
+        var (scenario, _) = await TenantWithKeys();
+        var catalog = new KeyCatalog(fixture.Database, fixture.Cluster.GetSiloServiceProvider().GetRequiredService<AuditLog>()) { SearchWindow = window };
+
+        var forwards = new List<string>();
+        KeyPage? page = null;
+        do
+        {
+            page = await catalog.List(scenario.TenantId, new KeyQuery(Search: "o", Limit: 1, StartingAfter: page?.Keys[^1].Id));
+            forwards.AddRange(page.Keys.Select(k => k.Description));
+        }
+        while (page.HasNext);
+        var backwards = await catalog.List(scenario.TenantId, new KeyQuery(Search: "o", Limit: 2, EndingBefore: page.Keys[0].Id));
+        var oldestFirst = await catalog.List(scenario.TenantId, new KeyQuery(Search: "o", Descending: false));
+
+        Assert.Equal(["old deploy", "Deploy bot"], forwards);
+        Assert.Equal(["old deploy"], backwards.Keys.Select(k => k.Description));
+        Assert.Equal(["Deploy bot", "old deploy"], oldestFirst.Keys.Select(k => k.Description));
     }
 
     [Fact]
