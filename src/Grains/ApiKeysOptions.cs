@@ -28,8 +28,18 @@ public sealed class ApiKeysOptions
     /// </summary>
     public TimeSpan ValidationCacheLease { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>How long a front end keeps a validation answer at most: a safety net behind the pushed changes. Zero turns the cache off.</summary>
-    public TimeSpan ValidationCacheTtl { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// How long a front end keeps a validation answer at most: a safety net behind the pushed changes and the lease, which
+    /// carry the revocation bound. Each front end asks again for every key in use once per this period. Zero turns the
+    /// cache off.
+    /// </summary>
+    public TimeSpan ValidationCacheTtl { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How long a key's grain stays in memory without being called. Longer keeps validations of rarely used keys from
+    /// waiting on an activation (a state read) at the cost of memory per key (see the README's sizing).
+    /// </summary>
+    public TimeSpan KeyIdleTime { get; set; } = TimeSpan.FromHours(1);
 }
 
 /// <summary>The product's clock, kept apart from Orleans' own so tests can move it without disturbing the runtime.</summary>

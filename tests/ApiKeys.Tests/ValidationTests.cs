@@ -1,3 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using ApiKeys.Grains;
 
 namespace ApiKeys.Tests;
@@ -102,6 +105,15 @@ public abstract class ValidationTests(ClusterFixture fixture)
         await scenario.Key(issued.Key.Id).FlushUsage();
 
         Assert.Equal(0, (await fixture.Catalog.GetUsage(issued.Key.Id)).Count);
+    }
+
+    [Fact]
+    public void Key_grains_stay_in_memory_for_the_configured_idle_time_not_orleans_default()
+    {
+        var collection = fixture.Cluster.GetSiloServiceProvider().GetRequiredService<IOptions<GrainCollectionOptions>>().Value;
+
+        Assert.Equal(new ApiKeysOptions().KeyIdleTime, collection.ClassSpecificCollectionAge[typeof(ApiKeyGrain).FullName!]);
+        Assert.NotEqual(collection.CollectionAge, new ApiKeysOptions().KeyIdleTime);
     }
 }
 

@@ -34,6 +34,8 @@ public static class ApiKeysSilo
         silo.UseSystemTextJsonGrainStorageSerializer();
         // The expiry and sweep reminders tick every minute, Orleans' default minimum; say so rather than rely on it.
         silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromMinutes(1));
+        services.AddOptions<GrainCollectionOptions>().Configure<Microsoft.Extensions.Options.IOptions<ApiKeysOptions>>((collection, options) =>
+            collection.ClassSpecificCollectionAge[typeof(ApiKeyGrain).FullName!] = options.Value.KeyIdleTime);
         return silo;
     }
 
