@@ -105,7 +105,7 @@ admin=$(cat "$work/embedded-tokens.admin")
 garbage="${hot%?}$( [ "${hot: -1}" = 0 ] && echo 1 || echo 0)"
 
 log "embedded: loads"
-wrk_run "$api/health/live" >/dev/null # warm-up
+DURATION=3 wrk_run "$api/health/live" >/dev/null # warm-up
 read -r base_rps base_p50 base_p99 _ < <(wrk_run "$api/health/live")
 read -r hot_rps hot_p50 hot_p99 hot_errors < <(wrk_run "$api/api/v1/auth/verify" -H "Authorization: Bearer $hot")
 read -r garbage_rps _ _ _ < <(wrk_run "$api/api/v1/auth/verify" -H "Authorization: Bearer $garbage")
@@ -144,13 +144,13 @@ split_hot=$(head -n 1 "$work/tokens")
 split_admin=$(cat "$work/tokens.admin")
 
 log "separate: loads"
-wrk_run "$front/health/live" >/dev/null # warm-up
+DURATION=3 wrk_run "$front/health/live" >/dev/null # warm-up
 read -r split_base_rps split_base_p50 split_base_p99 _ < <(wrk_run "$front/health/live")
 read -r split_rps split_p50 split_p99 split_errors < <(wrk_run "$front/api/v1/auth/verify" -H "Authorization: Bearer $split_hot")
 # Admins search at human rates: a few concurrent requests, not the validation load's connection count. Three shapes:
 # "key 12" matches about 1% of the keys, all among the oldest, so the newest-first order holds none of them early;
 # "bench" matches every key; and the plain list.
-admin_get() { CONNECTIONS=4 wrk_run "$front/api/v1/api-keys?limit=20$1" -H "Authorization: Bearer $split_admin"; }
+admin_get() { CONNECTIONS=4 DURATION=$(( (duration + 1) / 2 )) wrk_run "$front/api/v1/api-keys?limit=20$1" -H "Authorization: Bearer $split_admin"; }
 read -r rare_rps rare_p50 rare_p99 _ < <(admin_get "&q=key%2012")
 read -r common_rps common_p50 common_p99 _ < <(admin_get "&q=bench")
 read -r list_rps list_p50 list_p99 _ < <(admin_get "")
