@@ -3,8 +3,11 @@ using Orleans.Concurrency;
 
 namespace ApiKeys.Grains;
 
-/// <summary>Runs catalog queries in whichever silo receives them; many at once, since it holds no state.</summary>
-[GrainType("key-catalog"), StatelessWorker]
+/// <summary>
+/// Runs catalog queries in whichever silo receives them. Reentrant, since it holds no state: a worker waiting on the
+/// database takes the next query, instead of queueing it behind that one.
+/// </summary>
+[GrainType("key-catalog"), StatelessWorker, Reentrant]
 public sealed class KeyCatalogGrain(KeyCatalog catalog) : Grain, IKeyCatalogGrain
 {
     public async Task<KeyPage> List(Caller caller, KeyQuery query)

@@ -4,8 +4,11 @@ using Orleans.Concurrency;
 
 namespace ApiKeys.Grains;
 
-/// <summary>Events and usage queries, run in whichever silo receives them; many at once, since it holds no state.</summary>
-[GrainType("monitoring"), StatelessWorker]
+/// <summary>
+/// Events and usage queries, run in whichever silo receives them. Reentrant, since it holds no state: a worker waiting
+/// on the database takes the next query.
+/// </summary>
+[GrainType("monitoring"), StatelessWorker, Reentrant]
 public sealed class MonitoringGrain(
     AuditLog audit,
     UsageLog usage,
