@@ -24,6 +24,7 @@ app.MapUsersApi();
 app.MapVerifyApi();
 app.MapAuditsApi();
 app.MapUsageApi();
+app.UseConsole();
 if (app.Environment.IsDevelopment())
 {
     app.MapDevApi();

@@ -10,6 +10,8 @@ public sealed class AuthOptions
 
     public JwtOptions Jwt { get; set; } = new();
 
+    public ConsoleSignInOptions Console { get; set; } = new();
+
     /// <summary>What is wrong with these settings, or null.</summary>
     public string? Problem()
     {
@@ -48,4 +50,14 @@ public sealed class JwtOptions
 
     /// <summary>The claim that names the user's tenant; the user is the <c>sub</c> claim.</summary>
     public string TenantClaim { get; set; } = "tenantId";
+}
+
+/// <summary>How the web console signs people in outside Development: OpenID Connect against <see cref="JwtOptions.Authority"/>.</summary>
+public sealed class ConsoleSignInOptions
+{
+    /// <summary>The console's client id at the provider: a public client using the authorization code flow with PKCE.</summary>
+    public string? ClientId { get; set; }
+
+    /// <summary>The scopes the console asks for; the access token must carry the API's audience and the tenant claim.</summary>
+    public string Scope { get; set; } = "openid profile";
 }

@@ -1,0 +1,107 @@
+// The console's shell: sign-in, then one screen per location hash. Every screen uses the public REST API.
+import { api } from "./api.js";
+import { adminKeysView, eventsView, settingsView, usageView, usersView } from "./admin.js";
+import { profileView } from "./profile.js";
+import { devSignIn, finishOidcSignIn, session, signInSettings, startOidcSignIn } from "./session.js";
+import { attempt, clearMessage, el, field, showError } from "./ui.js";
+
+const screens = {
+  "#/profile": profileView,
+  "#/admin/keys": adminKeysView,
+  "#/admin/settings": settingsView,
+  "#/admin/events": eventsView,
+  "#/admin/usage": usageView,
+  "#/admin/users": usersView,
+};
+
+const main = document.getElementById("view");
+let settings;
+let me;
+
+async function route() {
+  clearMessage();
+  if (!session.token()) {
+    me = null;
+    showSignedIn(false);
+    signInView();
+    return;
+  }
+  try {
+    me ??= await api("GET", "/api/v1/users/me");
+  } catch (error) {
+    showError(error);
+    return;
+  }
+  const roles = new Set(me.assignedRoles.map((r) => r.name));
+  const isAdmin = roles.has("TenantAdmin");
+  showSignedIn(true, isAdmin);
+  const hash = screens[location.hash] ? location.hash : "#/profile";
+  for (const link of document.querySelectorAll("#nav a")) {
+    link.toggleAttribute("aria-current", link.getAttribute("href") === hash);
+    if (link.getAttribute("aria-current") === "") {
+      link.setAttribute("aria-current", "page");
+    }
+  }
+  if (hash.startsWith("#/admin/") && !isAdmin) {
+    main.replaceChildren(el("h1", {}, "Administration"), el("p", { class: "why" }, "These screens need the TenantAdmin role."));
+    return;
+  }
+  try {
+    await screens[hash](main, { me, isAdmin, isDeveloper: roles.has("Developer") });
+  } catch (error) {
+    main.replaceChildren();
+    showError(error);
+  }
+}
+
+function showSignedIn(signedIn, isAdmin = false) {
+  document.getElementById("nav").hidden = !signedIn;
+  document.getElementById("sign-out").hidden = !signedIn;
+  document.getElementById("who").textContent = signedIn ? `${me.id} · ${me.tenantId}` : "";
+  for (const link of document.querySelectorAll("#nav [data-admin]")) {
+    link.hidden = !isAdmin;
+  }
+}
+
+function signInView() {
+  if (!settings.devSignIn) {
+    const start = el("button", { type: "button", onclick: () => attempt(start, () => startOidcSignIn(settings)) }, "Sign in");
+    main.replaceChildren(el("h1", {}, "Sign in"), el("p", {}, "Sign in with your organisation's account."), start);
+    return;
+  }
+  const tenant = el("input", { name: "tenantId", required: true, maxlength: 128, autocomplete: "organization" });
+  const user = el("input", { name: "userId", required: true, maxlength: 128, autocomplete: "username" });
+  const submit = el("button", { type: "submit" }, "Sign in");
+  const form = el("form", { class: "sign-in", "aria-label": "Development sign-in" },
+    field("Tenant ID", tenant), field("User ID", user), el("div", { class: "actions" }, submit));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (await attempt(submit, () => devSignIn(tenant.value.trim(), user.value.trim())) !== undefined) {
+      location.hash = "#/profile";
+      route();
+    }
+  });
+  main.replaceChildren(
+    el("h1", {}, "Sign in"),
+    el("p", { class: "warning" }, "Development sign-in: anyone can be anyone. Production deployments sign in with OpenID Connect."),
+    form);
+  tenant.focus();
+}
+
+async function start() {
+  settings = await signInSettings();
+  try {
+    await finishOidcSignIn(settings);
+  } catch (error) {
+    showError(error);
+  }
+  document.getElementById("sign-out").addEventListener("click", () => {
+    session.clear();
+    history.replaceState(null, "", `${location.pathname}#/sign-in`);
+    route();
+  });
+  window.addEventListener("hashchange", route);
+  await route();
+}
+
+start();

@@ -1,0 +1,160 @@
+// Profile › API keys: the signed-in user's own keys. Generate (the token shown once), rename, delete, delete all.
+import { api, relative, replace } from "./api.js";
+import { attempt, confirmAction, durationSeconds, durationWords, el, field, formatTime, showInfo, status } from "./ui.js";
+
+const lifetimes = ["PT1H", "P1D", "P7D", "P30D", "P90D", "P365D"];
+
+/** The screen; after a generation it is drawn again with the new key shown once at its top. */
+export async function profileView(main, context, issued = null) {
+  const { me, isDeveloper } = context;
+  const refresh = () => profileView(main, context);
+  const config = await api("GET", `/api/v1/api-keys/configs/${encodeURIComponent(me.tenantId)}`);
+  const keys = await myKeys(me);
+  const active = keys.filter((k) => k.status === "active").length;
+
+  const description = el("input", { name: "description", required: true, maxlength: 256, autocomplete: "off" });
+  const maxSeconds = durationSeconds(config.max_api_key_expiry);
+  const expiry = el("select", { name: "expiry" },
+    el("option", { value: "" }, `Tenant maximum (${durationWords(config.max_api_key_expiry)})`),
+    lifetimes.filter((l) => durationSeconds(l) < maxSeconds).map((l) => el("option", { value: l }, durationWords(l))));
+  const why = !config.api_keys_enabled
+    ? "API keys are turned off for this tenant. A tenant admin can turn them on under Settings."
+    : !isDeveloper ? "Generating keys needs the Developer role. Ask a tenant admin to assign it." : null;
+  const generate = el("button", { type: "submit", disabled: why !== null, "aria-describedby": why ? "generate-why" : null }, "Generate new key");
+  const shown = el("div", { class: "token-once", hidden: true });
+  const form = el("form", { class: "generate", "aria-label": "Generate new key" },
+    field("Description", description, "Up to 256 characters, to tell your keys apart."),
+    field("Expires after", expiry),
+    el("div", { class: "actions" }, generate),
+    why ? el("p", { id: "generate-why", class: "why" }, why) : null);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const body = { description: description.value };
+    if (expiry.value) {
+      body.expiry = expiry.value;
+    }
+    const created = await attempt(generate, () => api("POST", "/api/v1/api-keys", body));
+    if (created) {
+      await profileView(main, context, created);
+    }
+  });
+
+  main.replaceChildren(
+    el("h1", {}, "My API keys"),
+    el("p", {}, `${active} of ${config.max_keys_per_user} active keys allowed in this tenant.`),
+    shown,
+    form,
+    keyTable(keys, refresh),
+    el("div", { class: "actions" }, deleteAllButton(keys, refresh)));
+  if (issued) {
+    showToken(shown, issued, () => description.focus());
+  }
+}
+
+async function myKeys(me) {
+  const keys = [];
+  let next = `/api/v1/api-keys?sub=${encodeURIComponent(me.id)}&limit=100`;
+  while (next) {
+    const page = await api("GET", next);
+    keys.push(...page.data);
+    next = relative(page.links.next);
+  }
+  return keys;
+}
+
+/** The new key, once: a copy button and the warning. Leaving the panel removes the token from the page. */
+function showToken(panel, issued, done) {
+  const token = el("input", { readonly: true, value: issued.token, "aria-label": "New API key", class: "token", spellcheck: "false" });
+  const copied = el("span", { role: "status", class: "copied" });
+  const copy = el("button", {
+    type: "button",
+    onclick: async () => {
+      await navigator.clipboard.writeText(issued.token);
+      copied.textContent = "Copied.";
+    },
+  }, "Copy");
+  const stored = el("button", {
+    type: "button",
+    onclick: () => {
+      panel.replaceChildren();
+      panel.hidden = true;
+      done();
+    },
+  }, "I have stored it");
+  panel.replaceChildren(
+    el("h2", {}, `Key "${issued.description}" generated`),
+    el("p", { class: "warning" }, "Copy this key now. It is shown only this once and cannot be retrieved later: if you lose it, generate a new one."),
+    el("div", { class: "copy-row" }, token, copy, copied),
+    el("div", { class: "actions" }, stored));
+  panel.hidden = false;
+  token.focus();
+  token.select();
+}
+
+function keyTable(keys, refresh) {
+  if (keys.length === 0) {
+    return el("p", { class: "empty" }, "You have no API keys yet.");
+  }
+  return el("table", { class: "keys" },
+    el("thead", {}, el("tr", {}, ["Description", "Status", "Created", "Expires", "Last used", "Actions"].map((h) => el("th", { scope: "col" }, h)))),
+    el("tbody", {}, keys.map((key) => keyRow(key, refresh))));
+}
+
+function keyRow(key, refresh) {
+  const name = el("td", { "data-label": "Description" }, key.description);
+  const rename = el("button", { type: "button", onclick: () => renameInPlace(name, key, refresh) }, "Rename");
+  const remove = el("button", {
+    type: "button",
+    class: "danger",
+    onclick: async () => {
+      if (await confirmAction(`Delete the key "${key.description}"? Anything using it stops working.`, "Delete key")) {
+        if (await attempt(remove, () => api("DELETE", `/api/v1/api-keys/${key.id}`)) !== undefined) {
+          showInfo(`Deleted "${key.description}".`);
+          refresh();
+        }
+      }
+    },
+  }, "Delete");
+  return el("tr", { "data-key-id": key.id },
+    name,
+    el("td", { "data-label": "Status" }, status(key.status)),
+    el("td", { "data-label": "Created" }, formatTime(key.created)),
+    el("td", { "data-label": "Expires" }, formatTime(key.expiry)),
+    el("td", { "data-label": "Last used" }, formatTime(key.lastUsed)),
+    el("td", { "data-label": "Actions", class: "row-actions" }, rename, remove));
+}
+
+function renameInPlace(cell, key, refresh) {
+  const input = el("input", { value: key.description, required: true, maxlength: 256, "aria-label": "New description" });
+  const save = el("button", { type: "submit" }, "Save");
+  const form = el("form", { class: "inline" }, input, save,
+    el("button", { type: "button", onclick: () => cell.replaceChildren(key.description) }, "Cancel"));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (await attempt(save, () => api("PATCH", `/api/v1/api-keys/${key.id}`, replace({ "/description": input.value }))) !== undefined) {
+      showInfo(`Renamed to "${input.value}".`);
+      refresh();
+    }
+  });
+  cell.replaceChildren(form);
+  input.focus();
+}
+
+function deleteAllButton(keys, refresh) {
+  const button = el("button", {
+    type: "button",
+    class: "danger",
+    disabled: keys.length === 0,
+    title: keys.length === 0 ? "You have no keys to delete." : null,
+    onclick: async () => {
+      if (await confirmAction(`Delete all ${keys.length} of your keys? Everything using them stops working.`, "Delete all my keys")) {
+        const result = await attempt(button, () => api("POST", "/api/v1/api-keys/actions/delete-mine"));
+        if (result) {
+          showInfo(`Deleted ${result.deleted ?? keys.length} keys.`);
+          refresh();
+        }
+      }
+    },
+  }, "Delete all my keys");
+  return button;
+}

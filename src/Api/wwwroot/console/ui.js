@@ -1,0 +1,114 @@
+// Small pieces every screen uses: building elements, showing messages, confirmations, times and durations.
+
+/** An element with attributes (on* names become listeners) and children (strings become text, never HTML). */
+export function el(tag, attributes = {}, ...children) {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === undefined || value === null || value === false) {
+      continue;
+    }
+    if (name.startsWith("on")) {
+      element.addEventListener(name.slice(2), value);
+    } else if (value === true) {
+      element.setAttribute(name, "");
+    } else {
+      element.setAttribute(name, value);
+    }
+  }
+  element.append(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
+  return element;
+}
+
+export function showError(error) {
+  show(error.message ?? String(error), "error");
+}
+
+export function showInfo(text) {
+  show(text, "info");
+}
+
+export function clearMessage() {
+  const message = document.getElementById("message");
+  message.hidden = true;
+  message.textContent = "";
+}
+
+function show(text, kind) {
+  const message = document.getElementById("message");
+  message.className = `message ${kind}`;
+  message.textContent = text;
+  message.hidden = false;
+}
+
+/**
+ * Runs an action from a form or button: clears the last message, disables the control while the call runs, and shows
+ * the API's refusal in words. Inputs keep what was typed, so a failed submit loses nothing.
+ */
+export async function attempt(control, action) {
+  clearMessage();
+  control.disabled = true;
+  try {
+    return await action();
+  } catch (error) {
+    showError(error);
+    return undefined;
+  } finally {
+    control.disabled = false;
+  }
+}
+
+/** Asks before something that cannot be undone; resolves true only on the confirming button. */
+export function confirmAction(question, confirmLabel) {
+  return new Promise((resolve) => {
+    const dialog = el("dialog", { class: "confirm", "aria-label": "Confirm" },
+      el("p", {}, question),
+      el("form", { method: "dialog", class: "actions" },
+        el("button", { value: "cancel", type: "submit" }, "Cancel"),
+        el("button", { value: "confirm", type: "submit", class: "danger" }, confirmLabel)));
+    dialog.addEventListener("close", () => {
+      resolve(dialog.returnValue === "confirm");
+      dialog.remove();
+    });
+    document.body.append(dialog);
+    dialog.showModal();
+  });
+}
+
+export function formatTime(text) {
+  return text ? new Date(text).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }) : "never";
+}
+
+/** Seconds in an ISO 8601 duration such as PT24H or P365D (a year as 365 days, a month as 30), for comparing only. */
+export function durationSeconds(text) {
+  const match = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/.exec(text ?? "");
+  if (!match) {
+    return NaN;
+  }
+  const [years, months, weeks, days, hours, minutes, seconds] = match.slice(1).map((part) => Number(part ?? 0));
+  return ((((years * 365 + months * 30 + weeks * 7 + days) * 24 + hours) * 60 + minutes) * 60) + seconds;
+}
+
+/** An ISO 8601 duration in words: P30D → "30 days". */
+export function durationWords(text) {
+  const seconds = durationSeconds(text);
+  if (Number.isNaN(seconds)) {
+    return text;
+  }
+  for (const [unit, size] of [["day", 86400], ["hour", 3600], ["minute", 60]]) {
+    if (seconds >= size && seconds % size === 0) {
+      const count = seconds / size;
+      return `${count} ${unit}${count === 1 ? "" : "s"}`;
+    }
+  }
+  return `${seconds} seconds`;
+}
+
+/** A labelled form field: the label wraps the control, so it needs no id. */
+export function field(label, control, hint) {
+  return el("label", { class: "field" }, el("span", {}, label), control, hint ? el("small", {}, hint) : null);
+}
+
+/** A status as a badge. */
+export function status(value) {
+  return el("span", { class: `status ${value}` }, value);
+}

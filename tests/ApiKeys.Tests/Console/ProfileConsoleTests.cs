@@ -1,0 +1,107 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using ApiKeys.Tests.Http;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace ApiKeys.Tests.Console;
+
+/// <summary>A developer's own keys in the console, in headless Chromium against the real service.</summary>
+[Collection(ConsoleCollection.Name)]
+public sealed class ProfileConsoleTests(ConsoleApiFixture api, BrowserFixture browser)
+{
+    [Fact]
+    public async Task A_developer_generates_a_key_copies_it_once_reaches_the_limit_renames_deletes_and_deletes_all()
+    {
+        var tenant = await HttpTenant.Create(api);
+        await tenant.Configure("/max_keys_per_user", 2);
+        var page = await SignIn(tenant.Id, "dev");
+
+        await Generate(page, "ci deploy");
+        var token = await page.GetByLabel("New API key").InputValueAsync();
+        await Expect(page.Locator(".token-once .warning")).ToContainTextAsync("shown only this once");
+        await BrowserFixture.Screenshot(page, "profile-key-shown-once");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Copy" }).ClickAsync();
+        Assert.Equal(token, await page.EvaluateAsync<string>("navigator.clipboard.readText()"));
+        Assert.True(await Valid(token));
+        await page.GetByRole(AriaRole.Button, new() { Name = "I have stored it" }).ClickAsync();
+        await Expect(page.Locator("table.keys")).ToContainTextAsync("ci deploy");
+        Assert.DoesNotContain(token, await page.ContentAsync());
+
+        await Generate(page, "nightly export");
+        await page.GetByRole(AriaRole.Button, new() { Name = "I have stored it" }).ClickAsync();
+        await Generate(page, "one too many", expectToken: false);
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("2");
+        // Nothing typed is lost when the API refuses.
+        await Expect(page.GetByLabel("Description")).ToHaveValueAsync("one too many");
+        await BrowserFixture.Screenshot(page, "profile-limit-reached");
+
+        var row = page.Locator("tr", new() { HasText = "ci deploy" });
+        await row.GetByRole(AriaRole.Button, new() { Name = "Rename" }).ClickAsync();
+        await page.GetByLabel("New description").FillAsync("ci deploy (main)");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Expect(page.Locator("table.keys")).ToContainTextAsync("ci deploy (main)");
+
+        await page.Locator("tr", new() { HasText = "nightly export" }).GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Delete key" }).ClickAsync();
+        await Expect(page.Locator("table.keys")).Not.ToContainTextAsync("nightly export");
+        await BrowserFixture.Screenshot(page, "profile-keys");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Delete all my keys" }).ClickAsync();
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Delete all my keys" }).ClickAsync();
+        await Expect(page.GetByText("You have no API keys yet.")).ToBeVisibleAsync();
+        Assert.False(await Valid(token));
+    }
+
+    [Fact]
+    public async Task Generating_is_disabled_and_explained_while_the_tenant_has_keys_turned_off()
+    {
+        var tenant = await HttpTenant.Create(api, enableKeys: false);
+        var page = await SignIn(tenant.Id, "dev");
+
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Generate new key" })).ToBeDisabledAsync();
+        await Expect(page.GetByText("API keys are turned off for this tenant")).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task The_console_reads_on_a_narrow_screen_and_signs_out()
+    {
+        var tenant = await HttpTenant.Create(api);
+        await tenant.Generate(description: "phone key");
+        var page = await SignIn(tenant.Id, "dev", width: 390);
+
+        await Expect(page.Locator("td[data-label='Description']")).ToContainTextAsync("phone key");
+        Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"));
+        await BrowserFixture.Screenshot(page, "profile-narrow");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
+    }
+
+    async Task<IPage> SignIn(string tenantId, string userId, int width = 1280)
+    {
+        var page = await browser.Open(api, width);
+        await page.GotoAsync("/console/");
+        await page.GetByLabel("Tenant ID").FillAsync(tenantId);
+        await page.GetByLabel("User ID").FillAsync(userId);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "My API keys" })).ToBeVisibleAsync();
+        return page;
+    }
+
+    static async Task Generate(IPage page, string description, bool expectToken = true)
+    {
+        await page.GetByLabel("Description").FillAsync(description);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Generate new key" }).ClickAsync();
+        if (expectToken)
+        {
+            await Expect(page.GetByLabel("New API key")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("^qlk_"));
+        }
+    }
+
+    async Task<bool> Valid(string token)
+    {
+        using var response = await api.Anonymous().PostAsJsonAsync("/api/v1/api-keys/verify", new { token });
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("valid").GetBoolean();
+    }
+}
