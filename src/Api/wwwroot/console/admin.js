@@ -60,13 +60,13 @@ function keysPage(page, reload, load) {
     }
     const result = await attempt(revokeSelected, () => api("POST", "/api/v1/api-keys/actions/revoke", { ids }));
     if (result) {
+      await reload();
       const failed = result.data.filter((r) => r.error);
       if (failed.length > 0) {
         showError(new Error(`${ids.length - failed.length} revoked; ${failed.length} not: ${failed.map((f) => `${f.id} (${f.error.title})`).join(", ")}.`));
       } else {
         showInfo(`Revoked ${ids.length} keys.`);
       }
-      reload();
     }
   });
 
@@ -94,8 +94,8 @@ function keysPage(page, reload, load) {
       onclick: async () => {
         if (await confirmAction(`Revoke "${key.description}" (owner ${key.sub})? Revoking is final.`, "Revoke key")) {
           if (await attempt(revoke, () => api("POST", `/api/v1/api-keys/${key.id}/actions/revoke`))) {
+            await reload();
             showInfo(`Revoked "${key.description}".`);
-            reload();
           }
         }
       },

@@ -103,9 +103,17 @@ export function durationWords(text) {
   return `${seconds} seconds`;
 }
 
-/** A labelled form field: the label wraps the control, so it needs no id. */
+let fields = 0;
+
+/** A form field: its label names the control, and its hint describes it (read after the name by screen readers). */
 export function field(label, control, hint) {
-  return el("label", { class: "field" }, el("span", {}, label), control, hint ? el("small", {}, hint) : null);
+  const id = control.id || `field-${++fields}`;
+  control.id = id;
+  const hintElement = hint ? el("small", { id: `${id}-hint` }, hint) : null;
+  if (hintElement) {
+    control.setAttribute("aria-describedby", hintElement.id);
+  }
+  return el("div", { class: "field" }, el("label", { for: id }, label), control, hintElement);
 }
 
 /** A status as a badge. */

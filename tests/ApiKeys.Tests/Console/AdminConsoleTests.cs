@@ -1,0 +1,207 @@
+using System.Net.Http.Json;
+using ApiKeys.Api.Authentication;
+using ApiKeys.Tests.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace ApiKeys.Tests.Console;
+
+/// <summary>A tenant admin's screens in the console, in headless Chromium against the real service.</summary>
+[Collection(ConsoleCollection.Name)]
+public sealed class AdminConsoleTests(ConsoleApiFixture api, BrowserFixture browser)
+{
+    [Fact]
+    public async Task An_admin_enables_keys_and_changes_the_limits()
+    {
+        var tenant = await HttpTenant.Create(api, enableKeys: false);
+        var page = await SignIn(tenant.Id, "#/admin/settings");
+
+        await page.GetByLabel("Enable API keys for this tenant").CheckAsync();
+        await page.GetByLabel("Maximum expiry of a key").FillAsync("P30D");
+        await page.GetByLabel("Maximum active keys per user").FillAsync("7");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save settings" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Settings saved.");
+        await BrowserFixture.Screenshot(page, "admin-settings");
+
+        var config = await tenant.Admin.GetFromJsonAsync<ApiKeysConfigView>($"/api/v1/api-keys/configs/{tenant.Id}");
+        Assert.Equal(new ApiKeysConfigView(true, "P30D", 7), config);
+
+        await page.GetByLabel("Maximum active keys per user").FillAsync("1001");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save settings" }).ClickAsync();
+        await Expect(page.GetByLabel("Maximum active keys per user")).ToHaveJSPropertyAsync("validity.valid", false);
+        await page.GetByLabel("Maximum expiry of a key").FillAsync("P30X");
+        await page.GetByLabel("Maximum active keys per user").FillAsync("7");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save settings" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("ISO 8601 duration such as PT24H or P30D");
+        // Nothing typed is lost when the API refuses.
+        await Expect(page.GetByLabel("Maximum expiry of a key")).ToHaveValueAsync("P30X");
+    }
+
+    [Fact]
+    public async Task An_admin_searches_by_name_id_and_owner_and_revokes_one_and_several()
+    {
+        var tenant = await HttpTenant.Create(api);
+        var ana = await tenant.AddUser("ana", "Developer");
+        var deploy = await tenant.Generate(description: "deploy pipeline");
+        var metrics = await tenant.Generate(ana, "metrics scraper");
+        var backup = await tenant.Generate(ana, "backup job");
+        var page = await SignIn(tenant.Id, "#/admin/keys");
+        var search = page.GetByRole(AriaRole.Searchbox, new() { Name = "Search" });
+        var rows = page.Locator("table.keys tbody tr");
+
+        await search.FillAsync("PIPELINE");
+        await search.PressAsync("Enter");
+        await Expect(rows).ToHaveCountAsync(1);
+        await Expect(rows).ToContainTextAsync("deploy pipeline");
+        await search.FillAsync(metrics.Id);
+        await search.PressAsync("Enter");
+        await Expect(rows).ToHaveCountAsync(1);
+        await Expect(rows).ToContainTextAsync("metrics scraper");
+        await search.FillAsync("ana");
+        await search.PressAsync("Enter");
+        await Expect(rows).ToHaveCountAsync(2);
+        await BrowserFixture.Screenshot(page, "admin-keys-search");
+
+        await search.FillAsync("");
+        await search.PressAsync("Enter");
+        await Expect(rows).ToHaveCountAsync(3);
+        await page.Locator($"tr[data-key-id='{deploy.Id}']").GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Revoke key" }).ClickAsync();
+        await Expect(page.Locator($"tr[data-key-id='{deploy.Id}'] .status")).ToHaveTextAsync("revoked");
+        await Expect(page.Locator($"tr[data-key-id='{deploy.Id}']").GetByRole(AriaRole.Button, new() { Name = "Revoke" })).ToBeDisabledAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Revoke selected" })).ToBeDisabledAsync();
+
+        await page.GetByLabel("Select metrics scraper").CheckAsync();
+        await page.GetByLabel("Select backup job").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Revoke selected (2)" }).ClickAsync();
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Revoke keys" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Revoked 2 keys.");
+        foreach (var key in new[] { metrics, backup })
+        {
+            await Expect(page.Locator($"tr[data-key-id='{key.Id}'] .status")).ToHaveTextAsync("revoked");
+        }
+        await page.GetByLabel("Status", new() { Exact = true }).SelectOptionAsync("active");
+        await Expect(page.GetByText("No keys match.")).ToBeVisibleAsync();
+        await BrowserFixture.Screenshot(page, "admin-keys-revoked");
+    }
+
+    [Fact]
+    public async Task Each_action_shows_in_the_events_with_details_and_a_copyable_key_id()
+    {
+        var tenant = await HttpTenant.Create(api);
+        var key = await tenant.Generate(description: "audited key");
+        using (await tenant.Developer.PatchAsync($"/api/v1/api-keys/{key.Id}",
+                   HttpTenant.Json(new[] { new { op = "replace", path = "/description", value = "audited key 2" } }))) { }
+        using (await tenant.Admin.PostAsync($"/api/v1/api-keys/{key.Id}/actions/revoke", null)) { }
+        var page = await SignIn(tenant.Id, "#/admin/events");
+
+        await page.GetByLabel("Key ID").FillAsync(key.Id);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show events" }).ClickAsync();
+        var events = page.Locator("ul.events > li");
+        await Expect(events).ToHaveCountAsync(3);
+        foreach (var type in new[] { "com.qlik.core.api-key.created", "com.qlik.core.api-key.updated", "com.qlik.core.api-key.deleted" })
+        {
+            await Expect(page.Locator($"li[data-event-type='{type}']")).ToHaveCountAsync(1);
+        }
+        var revoked = page.Locator("li[data-event-type='com.qlik.core.api-key.deleted']");
+        await revoked.Locator("summary").ClickAsync();
+        await Expect(revoked.Locator(".event-data")).ToContainTextAsync("revoked");
+        await revoked.GetByRole(AriaRole.Button, new() { Name = "Copy key ID" }).ClickAsync();
+        Assert.Equal(key.Id, await page.EvaluateAsync<string>("navigator.clipboard.readText()"));
+        await BrowserFixture.Screenshot(page, "admin-events");
+
+        await page.GetByLabel("Type").SelectOptionAsync("com.qlik.core.api-key.updated");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show events" }).ClickAsync();
+        await Expect(events).ToHaveCountAsync(1);
+    }
+
+    [Fact]
+    public async Task Usage_shows_the_validations_of_each_key_and_a_chart_over_time()
+    {
+        var tenant = await HttpTenant.Create(api);
+        var busy = await tenant.Generate(description: "busy key");
+        var quiet = await tenant.Generate(description: "quiet key");
+        for (var i = 0; i < 7; i++)
+        {
+            using (await api.Anonymous().PostAsJsonAsync("/api/v1/api-keys/verify", new { token = busy.Token })) { }
+        }
+        using (await api.Anonymous().PostAsJsonAsync("/api/v1/api-keys/verify", new { token = quiet.Token })) { }
+        await FlushUsage(busy.Id, quiet.Id);
+        var page = await SignIn(tenant.Id, "#/admin/usage");
+
+        var busyRow = page.Locator($"tr[data-key-id='{busy.Id}']");
+        await Expect(busyRow.Locator("td[data-label='Successful']")).ToHaveTextAsync("7");
+        await Expect(page.Locator($"tr[data-key-id='{quiet.Id}'] td[data-label='Successful']")).ToHaveTextAsync("1");
+        await busyRow.GetByRole(AriaRole.Button, new() { Name = "Chart" }).ClickAsync();
+        await Expect(page.Locator(".chart h2")).ToHaveTextAsync("busy key: 7 successful, 0 failed");
+        await Expect(page.Locator(".chart svg rect.ok")).ToHaveCountAsync(1);
+        await BrowserFixture.Screenshot(page, "admin-usage");
+    }
+
+    [Fact]
+    public async Task An_admin_adds_a_user_changes_roles_and_removes_a_user()
+    {
+        var tenant = await HttpTenant.Create(api);
+        var page = await SignIn(tenant.Id, "#/admin/users");
+
+        await page.GetByLabel("User ID").FillAsync("carol");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add or update user" }).ClickAsync();
+        await Expect(page.Locator("tr[data-user-id='carol']")).ToBeVisibleAsync();
+        await Expect(page.GetByLabel("Developer for carol")).ToBeCheckedAsync();
+        await page.GetByLabel("TenantAdmin for carol").CheckAsync();
+        await page.Locator("tr[data-user-id='carol']").GetByRole(AriaRole.Button, new() { Name = "Save roles" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Roles of carol saved.");
+        await Expect(page.GetByLabel("TenantAdmin for carol")).ToBeCheckedAsync();
+        await Expect(page.Locator("tr[data-user-id='admin']").GetByRole(AriaRole.Button, new() { Name = "Remove" })).ToBeDisabledAsync();
+        await BrowserFixture.Screenshot(page, "admin-users");
+
+        await page.Locator("tr[data-user-id='dev']").GetByRole(AriaRole.Button, new() { Name = "Remove" }).ClickAsync();
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Remove user" }).ClickAsync();
+        await Expect(page.Locator("tr[data-user-id='dev']")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task A_developer_sees_no_administration_and_is_told_why_at_its_address()
+    {
+        var tenant = await HttpTenant.Create(api);
+        var page = await browser.Open(api);
+        await page.GotoAsync("/console/");
+        await page.GetByLabel("Tenant ID").FillAsync(tenant.Id);
+        await page.GetByLabel("User ID").FillAsync("dev");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "My API keys" })).ToBeVisibleAsync();
+
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Settings" })).ToBeHiddenAsync();
+        await page.GotoAsync("/console/#/admin/keys");
+        await Expect(page.GetByText("These screens need the TenantAdmin role.")).ToBeVisibleAsync();
+    }
+
+    async Task<IPage> SignIn(string tenantId, string screen)
+    {
+        var page = await browser.Open(api);
+        await page.GotoAsync("/console/");
+        await page.GetByLabel("Tenant ID").FillAsync(tenantId);
+        await page.GetByLabel("User ID").FillAsync("admin");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "My API keys" })).ToBeVisibleAsync();
+        await page.GotoAsync($"/console/{screen}");
+        return page;
+    }
+
+    async Task FlushUsage(params string[] keyIds)
+    {
+        // Validations the front end answered from its cache reach the keys at its flush; the keys then write them.
+        await api.Services.GetRequiredService<KeyValidator>().Flush();
+        var grains = api.Services.GetRequiredService<IGrainFactory>();
+        foreach (var id in keyIds)
+        {
+            await grains.GetGrain<IApiKeyGrain>(id).FlushUsage();
+        }
+    }
+
+    sealed record ApiKeysConfigView(
+        [property: System.Text.Json.Serialization.JsonPropertyName("api_keys_enabled")] bool Enabled,
+        [property: System.Text.Json.Serialization.JsonPropertyName("max_api_key_expiry")] string MaxExpiry,
+        [property: System.Text.Json.Serialization.JsonPropertyName("max_keys_per_user")] int MaxKeys);
+}
