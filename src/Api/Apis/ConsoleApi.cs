@@ -10,12 +10,13 @@ namespace ApiKeys.Api.Apis;
 /// </summary>
 public static class ConsoleApi
 {
-    /// <summary>Scripts and styles come from this origin only; the sign-in provider is reached by fetch and redirects.</summary>
-    const string ContentSecurityPolicy =
-        "default-src 'self'; connect-src 'self' https:; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
-
     public static WebApplication UseConsole(this WebApplication app)
     {
+        // Scripts and styles come from this origin only; the page may fetch from the sign-in provider, nowhere else.
+        var authority = app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.Jwt.Authority;
+        var provider = Uri.TryCreate(authority, UriKind.Absolute, out var uri) ? " " + uri.GetLeftPart(UriPartial.Authority) : "";
+        var contentSecurityPolicy =
+            $"default-src 'self'; connect-src 'self'{provider}; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
         // /console and /console/ serve /console/index.html.
         app.UseDefaultFiles();
         app.UseStaticFiles(new StaticFileOptions
@@ -23,7 +24,7 @@ public static class ConsoleApi
             OnPrepareResponse = context =>
             {
                 var headers = context.Context.Response.Headers;
-                headers.ContentSecurityPolicy = ContentSecurityPolicy;
+                headers.ContentSecurityPolicy = contentSecurityPolicy;
                 headers.XContentTypeOptions = "nosniff";
                 headers["Referrer-Policy"] = "no-referrer";
                 // Revalidated on every load, so a deployment's new console is used at once.
@@ -35,13 +36,14 @@ public static class ConsoleApi
         return app;
     }
 
+    /// <summary>OpenID Connect once a client id is configured; otherwise, in Development only, the development sign-in.</summary>
     static Ok<ConsoleSignIn> SignIn(IOptions<AuthOptions> auth, IWebHostEnvironment environment) =>
         TypedResults.Ok(new ConsoleSignIn(
-            DevSignIn: environment.IsDevelopment(),
+            DevSignIn: environment.IsDevelopment() && string.IsNullOrEmpty(auth.Value.Console.ClientId),
             Authority: auth.Value.Jwt.Authority,
             ClientId: auth.Value.Console.ClientId,
             Scope: auth.Value.Console.Scope));
 }
 
-/// <param name="DevSignIn">True in the Development environment only, where <c>/dev/token</c> exists.</param>
+/// <param name="DevSignIn">True in the Development environment only (where <c>/dev/token</c> exists), and there only while no OpenID Connect client is configured.</param>
 public sealed record ConsoleSignIn(bool DevSignIn, string? Authority, string? ClientId, string Scope);
