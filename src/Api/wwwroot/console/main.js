@@ -17,6 +17,8 @@ const screens = {
 const main = document.getElementById("view");
 let settings;
 let me;
+/** Counts screens asked for; a screen still loading when another is asked for is never shown. */
+let shown = 0;
 
 async function route() {
   clearMessage();
@@ -43,14 +45,22 @@ async function route() {
     }
   }
   if (hash.startsWith("#/admin/") && !isAdmin) {
+    ++shown;
     main.replaceChildren(el("h1", {}, "Administration"), el("p", { class: "why" }, "These screens need the TenantAdmin role."));
     return;
   }
+  const ticket = ++shown;
+  const screen = el("div", { class: "screen" });
   try {
-    await screens[hash](main, { me, isAdmin, isDeveloper: roles.has("Developer") });
+    await screens[hash](screen, { me, isAdmin, isDeveloper: roles.has("Developer") });
+    if (ticket === shown) {
+      main.replaceChildren(screen);
+    }
   } catch (error) {
-    main.replaceChildren();
-    showError(error);
+    if (ticket === shown) {
+      main.replaceChildren();
+      showError(error);
+    }
   }
 }
 
@@ -64,6 +74,7 @@ function showSignedIn(signedIn, isAdmin = false) {
 }
 
 function signInView() {
+  ++shown;
   if (!settings.devSignIn) {
     const start = el("button", { type: "button", onclick: () => attempt(start, () => startOidcSignIn(settings)) }, "Sign in");
     main.replaceChildren(el("h1", {}, "Sign in"), el("p", {}, "Sign in with your organisation's account."), start);
@@ -77,8 +88,11 @@ function signInView() {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     if (await attempt(submit, () => devSignIn(tenant.value.trim(), user.value.trim())) !== undefined) {
-      location.hash = "#/profile";
-      route();
+      if (location.hash === "#/profile") {
+        route();
+      } else {
+        location.hash = "#/profile"; // hashchange shows it
+      }
     }
   });
   main.replaceChildren(
