@@ -1,7 +1,5 @@
 using System.Net.Http.Json;
-using ApiKeys.Api.Authentication;
 using ApiKeys.Tests.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -127,7 +125,7 @@ public sealed class AdminConsoleTests(ConsoleApiFixture api, BrowserFixture brow
             using (await api.Anonymous().PostAsJsonAsync("/api/v1/api-keys/verify", new { token = busy.Token })) { }
         }
         using (await api.Anonymous().PostAsJsonAsync("/api/v1/api-keys/verify", new { token = quiet.Token })) { }
-        await FlushUsage(busy.Id, quiet.Id);
+        await api.FlushUsage(busy.Id, quiet.Id);
         var page = await SignIn(tenant.Id, "#/admin/usage");
 
         var busyRow = page.Locator($"tr[data-key-id='{busy.Id}']");
@@ -187,17 +185,6 @@ public sealed class AdminConsoleTests(ConsoleApiFixture api, BrowserFixture brow
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "My API keys" })).ToBeVisibleAsync();
         await page.GotoAsync($"/console/{screen}");
         return page;
-    }
-
-    async Task FlushUsage(params string[] keyIds)
-    {
-        // Validations the front end answered from its cache reach the keys at its flush; the keys then write them.
-        await api.Services.GetRequiredService<KeyValidator>().Flush();
-        var grains = api.Services.GetRequiredService<IGrainFactory>();
-        foreach (var id in keyIds)
-        {
-            await grains.GetGrain<IApiKeyGrain>(id).FlushUsage();
-        }
     }
 
     sealed record ApiKeysConfigView(

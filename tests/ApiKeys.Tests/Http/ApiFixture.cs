@@ -1,3 +1,4 @@
+using ApiKeys.Api.Authentication;
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Security.Claims;
@@ -106,6 +107,18 @@ public class ApiFixture : WebApplicationFactory<Program>, IAsyncLifetime
     }
 
     public HttpClient Operator() => As(OperatorToken);
+
+    /// <summary>Writes the usage of these keys now, as their timers would.</summary>
+    public async Task FlushUsage(params string[] keyIds)
+    {
+        // Validations the front end answered from its cache reach the keys at its flush; the keys then write them.
+        await Services.GetRequiredService<KeyValidator>().Flush();
+        var grains = Services.GetRequiredService<IGrainFactory>();
+        foreach (var id in keyIds)
+        {
+            await grains.GetGrain<IApiKeyGrain>(id).FlushUsage();
+        }
+    }
 
     /// <summary>A client holding a user token from the trusted identity provider.</summary>
     public HttpClient User(string tenantId, string userId) => As(UserToken(tenantId, userId));

@@ -22,11 +22,11 @@ public abstract class MonitoringApiTests(ApiFixture api)
         {
             await api.Anonymous().PostAsJsonAsync("/api/v1/api-keys/verify", new { token = forged });
         }
-        await Flush(suspicious.Id);
+        await api.FlushUsage(suspicious.Id);
         // Whoever lacks the secret learns nothing: not the key, not its tenant.
         var refused = await HttpExpect.Ok(await api.Anonymous().PostAsJsonAsync("/api/v1/api-keys/verify", new { token = forged }));
         Assert.Equal("""{"valid":false,"code":"notFound"}""", refused.GetRawText());
-        await Flush(suspicious.Id);
+        await api.FlushUsage(suspicious.Id);
 
         // Refusals are counted per key and minute, so attempts on both sides of a minute's end give two events.
         var failures = (await HttpExpect.Ok(await tenant.Admin.GetAsync($"/api/v1/audits?type={EventTypes.ValidationFailed}")))
@@ -119,7 +119,7 @@ public abstract class MonitoringApiTests(ApiFixture api)
         await api.Anonymous().PostAsJsonAsync("/api/v1/api-keys/verify", new { token = quiet.Token });
         // Endpoints that need no credential do not validate, or count, a key sent to them anyway.
         await api.As(busy.Token).GetAsync("/health/live");
-        await Flush(busy.Id, quiet.Id);
+        await api.FlushUsage(busy.Id, quiet.Id);
 
         var usage = await HttpExpect.Ok(await tenant.Developer.GetAsync($"/api/v1/api-keys/{busy.Id}/usage?window=PT2H&bucket=PT1H"));
         Assert.Equal(12, usage.GetProperty("successes").GetInt32());
@@ -141,17 +141,6 @@ public abstract class MonitoringApiTests(ApiFixture api)
             var error = await HttpExpect.Error(response, HttpStatusCode.BadRequest, response.StatusCode == HttpStatusCode.BadRequest &&
                 (await response.Content.ReadAsStringAsync()).Contains("DURATION") ? "APIKEYS-INVALID-DURATION" : "APIKEYS-INVALID-ARGUMENT");
             Assert.Equal(parameter, error.Parameter());
-        }
-    }
-
-    async Task Flush(params string[] keyIds)
-    {
-        // Validations the front end answered from its cache reach the keys at its flush; the keys then write them.
-        await api.Services.GetRequiredService<KeyValidator>().Flush();
-        var grains = api.Services.GetRequiredService<IGrainFactory>();
-        foreach (var id in keyIds)
-        {
-            await grains.GetGrain<IApiKeyGrain>(id).FlushUsage();
         }
     }
 }
