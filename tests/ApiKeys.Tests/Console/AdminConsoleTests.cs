@@ -163,12 +163,7 @@ public sealed class AdminConsoleTests(ConsoleApiFixture api, BrowserFixture brow
     public async Task A_developer_sees_no_administration_and_is_told_why_at_its_address()
     {
         var tenant = await HttpTenant.Create(api);
-        var page = await browser.Open(api);
-        await page.GotoAsync("/console/");
-        await page.GetByLabel("Tenant ID").FillAsync(tenant.Id);
-        await page.GetByLabel("User ID").FillAsync("dev");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "My API keys" })).ToBeVisibleAsync();
+        var page = await browser.SignIn(api.BaseAddress, tenant.Id, "dev");
 
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Settings" })).ToBeHiddenAsync();
         await page.GotoAsync("/console/#/admin/keys");
@@ -177,12 +172,7 @@ public sealed class AdminConsoleTests(ConsoleApiFixture api, BrowserFixture brow
 
     async Task<IPage> SignIn(string tenantId, string screen)
     {
-        var page = await browser.Open(api);
-        await page.GotoAsync("/console/");
-        await page.GetByLabel("Tenant ID").FillAsync(tenantId);
-        await page.GetByLabel("User ID").FillAsync("admin");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "My API keys" })).ToBeVisibleAsync();
+        var page = await browser.SignIn(api.BaseAddress, tenantId, "admin");
         await page.GotoAsync($"/console/{screen}");
         return page;
     }

@@ -30,16 +30,28 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>A fresh browser profile on the service, allowed to use the clipboard as a person clicking "Copy" would.</summary>
-    public async Task<IPage> Open(ApiFixture api, int width = 1280, int height = 900)
+    public async Task<IPage> Open(Uri service, int width = 1280, int height = 900)
     {
         var context = await Browser.NewContextAsync(new()
         {
-            BaseURL = api.BaseAddress.ToString(),
+            BaseURL = service.ToString(),
             ViewportSize = new() { Width = width, Height = height },
             Permissions = ["clipboard-read", "clipboard-write"],
         });
         context.SetDefaultTimeout(15_000);
         return await context.NewPageAsync();
+    }
+
+    /// <summary>A fresh browser profile signed in through the console's Development form, on "My API keys".</summary>
+    public async Task<IPage> SignIn(Uri service, string tenantId, string userId, int width = 1280)
+    {
+        var page = await Open(service, width);
+        await page.GotoAsync("/console/");
+        await page.GetByLabel("Tenant ID").FillAsync(tenantId);
+        await page.GetByLabel("User ID").FillAsync(userId);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "My API keys" })).ToBeVisibleAsync();
+        return page;
     }
 
     public static Task Screenshot(IPage page, string name) =>

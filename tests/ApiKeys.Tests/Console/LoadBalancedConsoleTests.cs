@@ -16,12 +16,7 @@ namespace ApiKeys.Tests.Console;
 /// <summary>An Api front end (cluster client) of an existing cluster on PostgreSQL.</summary>
 public sealed class FrontEnd(string connectionString) : ApiFixture
 {
-    protected override void ConfigureMode(IWebHostBuilder builder)
-    {
-        builder.UseSetting("Orleans:Client", "true");
-        builder.UseSetting("ApiKeys:Database", "postgres");
-        builder.UseSetting("ConnectionStrings:ApiKeys", connectionString);
-    }
+    protected override void ConfigureMode(IWebHostBuilder builder) => ClientOf(builder, connectionString);
 }
 
 /// <summary>
@@ -110,14 +105,8 @@ public sealed class LoadBalancedConsoleTests(LoadBalancedFixture cluster, Browse
     public async Task The_console_works_behind_two_front_ends_without_sticky_sessions()
     {
         var tenant = await HttpTenant.Create(cluster.FrontEnds[0]);
-        var context = await browser.Browser.NewContextAsync(new() { BaseURL = cluster.Address.ToString() });
-        var page = await context.NewPageAsync();
+        var page = await browser.SignIn(cluster.Address, tenant.Id, "dev");
 
-        await page.GotoAsync("/console/");
-        await page.GetByLabel("Tenant ID").FillAsync(tenant.Id);
-        await page.GetByLabel("User ID").FillAsync("dev");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "My API keys" })).ToBeVisibleAsync();
         foreach (var description in new[] { "first", "second" })
         {
             await page.GetByLabel("Description").FillAsync(description);

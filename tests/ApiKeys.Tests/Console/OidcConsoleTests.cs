@@ -125,7 +125,7 @@ public sealed class OidcConsoleTests(OidcApiFixture api, BrowserFixture browser)
     {
         var tenant = await HttpTenant.Create(api);
         api.Provider.User = (tenant.Id, "dev");
-        var page = await browser.Open(api);
+        var page = await browser.Open(api.BaseAddress);
 
         await page.GotoAsync("/console/");
         await Expect(page.GetByLabel("Tenant ID")).ToHaveCountAsync(0);

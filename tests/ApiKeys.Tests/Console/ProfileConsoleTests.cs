@@ -78,16 +78,7 @@ public sealed class ProfileConsoleTests(ConsoleApiFixture api, BrowserFixture br
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
     }
 
-    async Task<IPage> SignIn(string tenantId, string userId, int width = 1280)
-    {
-        var page = await browser.Open(api, width);
-        await page.GotoAsync("/console/");
-        await page.GetByLabel("Tenant ID").FillAsync(tenantId);
-        await page.GetByLabel("User ID").FillAsync(userId);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "My API keys" })).ToBeVisibleAsync();
-        return page;
-    }
+    Task<IPage> SignIn(string tenantId, string userId, int width = 1280) => browser.SignIn(api.BaseAddress, tenantId, userId, width);
 
     static async Task Generate(IPage page, string description, bool expectToken = true)
     {

@@ -51,6 +51,14 @@ public class ApiFixture : WebApplicationFactory<Program>, IAsyncLifetime
     {
     }
 
+    /// <summary>Cluster mode: the front end is a client of the silos whose cluster is on this PostgreSQL database.</summary>
+    protected static void ClientOf(IWebHostBuilder builder, string connectionString)
+    {
+        builder.UseSetting("Orleans:Client", "true");
+        builder.UseSetting("ApiKeys:Database", "postgres");
+        builder.UseSetting("ConnectionStrings:ApiKeys", connectionString);
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(Environment);
@@ -167,12 +175,7 @@ public sealed class ClusterApiFixture : ApiFixture
         await base.InitializeAsync();
     }
 
-    protected override void ConfigureMode(IWebHostBuilder builder)
-    {
-        builder.UseSetting("Orleans:Client", "true");
-        builder.UseSetting("ApiKeys:Database", "postgres");
-        builder.UseSetting("ConnectionStrings:ApiKeys", connectionString);
-    }
+    protected override void ConfigureMode(IWebHostBuilder builder) => ClientOf(builder, connectionString);
 
     protected override async Task DisposeFixture()
     {
