@@ -224,26 +224,16 @@ public sealed class KeyCatalog(ApiKeysDatabase database, AuditLog audit)
     public async Task<IReadOnlyDictionary<string, ApiKey>> GetMany(string tenantId, IReadOnlyCollection<string> keyIds,
         CancellationToken cancellationToken = default)
     {
-        var keys = new Dictionary<string, ApiKey>(StringComparer.Ordinal);
         if (keyIds.Count == 0)
         {
-            return keys;
+            return new Dictionary<string, ApiKey>(StringComparer.Ordinal);
         }
-        await using var command = database.DataSource.CreateCommand();
-        var names = keyIds.Select((id, i) =>
-        {
-            Add(command, $"id{i}", id);
-            return $"@id{i}";
-        });
-        command.CommandText = $"SELECT {Columns} FROM key_catalog WHERE tenant_id = @tenant_id AND id IN ({string.Join(", ", names)});";
-        Add(command, "tenant_id", tenantId);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            var key = Read(reader);
-            keys[key.Id] = key;
-        }
-        return keys;
+        var parameters = keyIds.Select((id, i) => ($"id{i}", (object?)id)).Append(("tenant_id", tenantId)).ToList();
+        var keys = await Read($"""
+            SELECT {Columns} FROM key_catalog
+            WHERE tenant_id = @tenant_id AND id IN ({string.Join(", ", keyIds.Select((_, i) => $"@id{i}"))});
+            """, parameters, cancellationToken);
+        return keys.ToDictionary(k => k.Id, StringComparer.Ordinal);
     }
 
     public static string StatusText(KeyStatus status) => status switch
