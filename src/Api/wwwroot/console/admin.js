@@ -1,6 +1,6 @@
 // Administration (TenantAdmin): the tenant's keys, settings, events, usage, and users with their roles.
 import { api, relative, replace } from "./api.js";
-import { attempt, confirmAction, durationWords, el, field, formatTime, showError, showInfo, status } from "./ui.js";
+import { attempt, confirmAction, copyButton, durationWords, el, field, formatTime, showError, showInfo, status } from "./ui.js";
 
 // ---- Keys: search, filter, sort, page; revoke one or several -------------------------------------------------------
 
@@ -226,17 +226,6 @@ function eventsPage(page, load) {
         event.keyid ? el("p", {}, "Key ID ", el("code", {}, event.keyid), " ", copyButton(event.keyid, "Copy key ID")) : null,
         el("pre", { class: "event-data" }, JSON.stringify(event.data, null, 2)))))),
     pager(page.links, load));
-}
-
-function copyButton(text, label) {
-  const button = el("button", {
-    type: "button",
-    onclick: async () => {
-      await navigator.clipboard.writeText(text);
-      button.textContent = "Copied";
-    },
-  }, label);
-  return button;
 }
 
 // ---- Usage ------------------------------------------------------------------------------------------------------------

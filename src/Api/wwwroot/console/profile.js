@@ -1,6 +1,6 @@
 // Profile › API keys: the signed-in user's own keys. Generate (the token shown once), rename, delete, delete all.
 import { api, relative, replace } from "./api.js";
-import { attempt, confirmAction, durationSeconds, durationWords, el, field, formatTime, showInfo, status } from "./ui.js";
+import { attempt, confirmAction, copyButton, durationSeconds, durationWords, el, field, formatTime, showInfo, status } from "./ui.js";
 
 const lifetimes = ["PT1H", "P1D", "P7D", "P30D", "P90D", "P365D"];
 
@@ -65,14 +65,6 @@ async function myKeys(me) {
 /** The new key, once: a copy button and the warning. Leaving the panel removes the token from the page. */
 function showToken(panel, issued, done) {
   const token = el("input", { readonly: true, value: issued.token, "aria-label": "New API key", class: "token", spellcheck: "false" });
-  const copied = el("span", { role: "status", class: "copied" });
-  const copy = el("button", {
-    type: "button",
-    onclick: async () => {
-      await navigator.clipboard.writeText(issued.token);
-      copied.textContent = "Copied.";
-    },
-  }, "Copy");
   const stored = el("button", {
     type: "button",
     onclick: () => {
@@ -84,7 +76,7 @@ function showToken(panel, issued, done) {
   panel.replaceChildren(
     el("h2", {}, `Key "${issued.description}" generated`),
     el("p", { class: "warning" }, "Copy this key now. It is shown only this once and cannot be retrieved later: if you lose it, generate a new one."),
-    el("div", { class: "copy-row" }, token, copy, copied),
+    el("div", { class: "copy-row" }, token, copyButton(issued.token, "Copy")),
     el("div", { class: "actions" }, stored));
   panel.hidden = false;
   token.focus();

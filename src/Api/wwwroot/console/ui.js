@@ -120,3 +120,16 @@ export function field(label, control, hint) {
 export function status(value) {
   return el("span", { class: `status ${value}` }, value);
 }
+
+/** A button that copies the text, and beside it the word that it did (announced to screen readers). */
+export function copyButton(text, label) {
+  const copied = el("span", { role: "status", class: "copied" });
+  const button = el("button", {
+    type: "button",
+    onclick: async () => {
+      await navigator.clipboard.writeText(text);
+      copied.textContent = "Copied.";
+    },
+  }, label);
+  return [button, copied];
+}
