@@ -1,5 +1,7 @@
 // Who is signed in. The token lives in this tab's session storage and goes with every call as a bearer token, so any
 // Api process can answer any call: no server-side session, no sticky load balancing.
+import { ApiError } from "./api.js";
+
 const tokenKey = "apikeys.session";
 const signInKey = "apikeys.oidc";
 
@@ -36,7 +38,7 @@ export async function devSignIn(tenantId, userId) {
   });
   const body = await response.json();
   if (!response.ok) {
-    throw new Error((body.errors ?? []).map((e) => e.detail || e.title).join(" ") || "Sign-in failed.");
+    throw new ApiError(response.status, body.errors ?? []);
   }
   session.save(body.token, body.expiresIn);
   return true;
