@@ -168,9 +168,11 @@ public sealed class KeyCatalog(ApiKeysDatabase database, AuditLog audit)
             {
                 // A rare match: find all matches (PostgreSQL through its trigram index), then order them. Walking the
                 // order and filtering, as a database planner prefers here, reads most of the tenant when matches are old.
+                // Only the id and the sort column of each match are kept for ordering; whole rows are read for the page.
                 keys = await Read($"""
-                    WITH matches AS MATERIALIZED (SELECT {Columns} FROM key_catalog WHERE {filter} AND {search})
-                    SELECT {Columns} FROM matches {order} LIMIT @limit;
+                    WITH matches AS MATERIALIZED (SELECT id, {column} FROM key_catalog WHERE {filter} AND {search}),
+                         page AS (SELECT id FROM matches {order} LIMIT @limit)
+                    SELECT {Columns} FROM key_catalog WHERE id IN (SELECT id FROM page) {order};
                     """, parameters, cancellationToken);
             }
         }
