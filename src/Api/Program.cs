@@ -1,6 +1,7 @@
 using ApiKeys.Api.Apis;
 using ApiKeys.Api.Hosting;
 using ApiKeys.Grains.Hosting;
+using ApiKeys.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 // Embedded mode co-hosts a silo; in cluster mode a front end is a client of the silos (Orleans:Client=true).
@@ -12,10 +13,12 @@ else
 {
     builder.AddApiKeysSilo();
 }
+builder.AddServiceDefaults();
 builder.AddApiKeysFrontEnd();
 
 var app = builder.Build();
 app.UseApiKeysFrontEnd();
+app.MapDefaultEndpoints();
 app.MapServiceApi();
 app.MapTenantsApi();
 app.MapApiKeysApi();
@@ -24,6 +27,7 @@ app.MapUsersApi();
 app.MapVerifyApi();
 app.MapAuditsApi();
 app.MapUsageApi();
+app.MapClusterDashboard();
 app.UseConsole();
 if (app.Environment.IsDevelopment())
 {

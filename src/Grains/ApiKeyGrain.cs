@@ -41,6 +41,7 @@ public sealed partial class ApiKeyGrain(
     TenantPolicyCache tenants,
     [FromKeyedServices(Clock.Key)] TimeProvider time,
     IOptions<ApiKeysOptions> options,
+    KeyOperations operations,
     ILogger<ApiKeyGrain> logger) : Grain, IApiKeyGrain, IRemindable
 {
     const string ExpiryReminder = "expiry";
@@ -103,7 +104,7 @@ public sealed partial class ApiKeyGrain(
         };
         // An external client is not a tenant member: it carries no roles, whatever its id.
         ownerRoles = key.SubType == KeySubType.User ? roles : TenantRoles.None;
-        await Save(AuditEvents.KeyCreated(ToApiKey(), key.Created));
+        await Save(KeyOperations.Created, AuditEvents.KeyCreated(ToApiKey(), key.Created));
         await ArmExpiry();
         return ToApiKey();
     }
@@ -185,7 +186,7 @@ public sealed partial class ApiKeyGrain(
         var previous = Key.Description;
         Key.Description = KeyDescription.Check(description);
         Key.LastUpdated = time.Now();
-        await Save(AuditEvents.KeyUpdated(ToApiKey(), previous, caller.UserId, Key.LastUpdated));
+        await Save(KeyOperations.Renamed, AuditEvents.KeyUpdated(ToApiKey(), previous, caller.UserId, Key.LastUpdated));
         return ToApiKey();
     }
 
@@ -223,7 +224,7 @@ public sealed partial class ApiKeyGrain(
         Key.Deleted = true;
         Key.SecretHash = [];
         Key.LastUpdated = time.Now();
-        await Save(AuditEvents.KeyDeleted(ToApiKey(), "deleted", Key.Sub, null, Key.LastUpdated));
+        await Save(KeyOperations.Deleted, AuditEvents.KeyDeleted(ToApiKey(), "deleted", Key.Sub, null, Key.LastUpdated));
         await AnnounceChange();
         await Disarm();
         await FlushUsage();
@@ -313,9 +314,14 @@ public sealed partial class ApiKeyGrain(
     {
         Key.Status = status;
         Key.LastUpdated = time.Now();
-        await Save(status == KeyStatus.Expired
-            ? AuditEvents.KeyExpired(ToApiKey(), Key.LastUpdated)
-            : AuditEvents.KeyDeleted(ToApiKey(), "revoked", userId, reason, Key.LastUpdated));
+        if (status == KeyStatus.Expired)
+        {
+            await Save(KeyOperations.Expired, AuditEvents.KeyExpired(ToApiKey(), Key.LastUpdated));
+        }
+        else
+        {
+            await Save(KeyOperations.Revoked, AuditEvents.KeyDeleted(ToApiKey(), "revoked", userId, reason, Key.LastUpdated));
+        }
         await AnnounceChange();
         await Disarm();
         GrainFactory.User(Key.TenantId, Key.Sub).KeyRetired(this.GetPrimaryKeyString()).Ignore();
@@ -334,7 +340,7 @@ public sealed partial class ApiKeyGrain(
     }
 
     /// <summary>Persists a change with its event, then mirrors it into the catalog and the audit log.</summary>
-    async Task Save(AuditEvent change)
+    async Task Save(string operation, AuditEvent change)
     {
         identity = null;
         Key.Version++;
@@ -350,6 +356,7 @@ public sealed partial class ApiKeyGrain(
             DeactivateOnIdle();
             throw;
         }
+        operations.Stored(operation);
         await Publish();
     }
 

@@ -40,6 +40,9 @@ public sealed class ApiKeysOptions
     /// waiting on an activation (a state read) at the cost of memory per key (see the README's sizing).
     /// </summary>
     public TimeSpan KeyIdleTime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How often each silo counts the catalog's keys by tenant and status for the <c>apikeys.keys</c> gauge.</summary>
+    public TimeSpan KeyCountInterval { get; set; } = TimeSpan.FromMinutes(1);
 }
 
 /// <summary>The product's clock, kept apart from Orleans' own so tests can move it without disturbing the runtime.</summary>

@@ -1,16 +1,11 @@
-using ApiKeys;
 using ApiKeys.Grains.Hosting;
+using ApiKeys.ServiceDefaults;
 
-// A silo of the key cluster. It serves no API, only the health checks orchestrators probe.
+// A silo of the key cluster. It serves no API, only health checks and metrics.
 var builder = WebApplication.CreateBuilder(args);
 builder.AddApiKeysSilo();
+builder.AddServiceDefaults();
 
 var app = builder.Build();
-app.MapGet("/health/live", () => TypedResults.Ok(new { status = "live" }));
-// Ready once a grain call round-trips through the cluster and its storage.
-app.MapGet("/health/ready", async (IGrainFactory grains) =>
-{
-    await grains.GetGrain<ITenantGrain>("health").Get();
-    return TypedResults.Ok(new { status = "ready" });
-});
+app.MapDefaultEndpoints();
 app.Run();

@@ -2,6 +2,7 @@ using ApiKeys.Api.Authentication;
 using ApiKeys.Api.Errors;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.HttpLogging;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 
@@ -22,10 +23,10 @@ public static class VerifyApi
     public static IEndpointRouteBuilder MapVerifyApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/v1/api-keys/verify", Verify).WithName("verifyApiKey").WithTags("Validation")
-            .AllowAnonymous().ProducesErrors(400)
+            .AllowAnonymous().WithHttpLogging(HttpLoggingFields.None).ProducesErrors(400)
             .WithSummary("Validates a key sent in the body: 200 with valid, the refusal code, and the identity it acts as.");
         app.MapGet("/api/v1/auth/verify", ForwardAuth).WithName("forwardAuth").WithTags("Validation")
-            .AllowAnonymous().Produces<VerifyResult>().ProducesErrors(401)
+            .AllowAnonymous().WithHttpLogging(HttpLoggingFields.None).Produces<VerifyResult>().ProducesErrors(401)
             .WithSummary("Forward authentication (nginx auth_request, Traefik ForwardAuth, Envoy ext_authz): validates the " +
                 "Authorization header; 200 with X-ApiKey-Id, X-Tenant-Id, X-Sub, X-Sub-Type and X-Roles headers, or 401.");
         return app;

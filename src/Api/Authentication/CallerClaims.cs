@@ -21,6 +21,9 @@ public static class CallerClaims
     /// <summary>Policy for provisioning calls.</summary>
     public const string OperatorPolicy = "operator";
 
+    /// <summary>Policy for the cluster dashboard: the operator, by Bearer or by HTTP Basic (<see cref="OperatorDashboardAuthentication"/>).</summary>
+    public const string DashboardPolicy = "dashboard";
+
     /// <summary>Policy for reads both the operator and a tenant's members make.</summary>
     public const string OperatorOrMemberPolicy = "operator-or-member";
 

@@ -18,6 +18,7 @@ public sealed partial class KeyValidator(
     IGrainFactory grains,
     ValidationCache cache,
     CachedUses cachedUses,
+    ValidationMetrics metrics,
     [FromKeyedServices(Clock.Key)] TimeProvider time,
     ILogger<KeyValidator> logger)
 {
@@ -29,24 +30,33 @@ public sealed partial class KeyValidator(
 
     public ValueTask<Validation> Validate(string token)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         if (!ApiKeyToken.TryParse(token, out var keyId, out var secretHash))
         {
             Count(ValidationCode.Malformed);
+            metrics.Validated(ValidationCode.Malformed, started);
             return ValueTask.FromResult(Validation.Refused(ValidationCode.Malformed));
         }
         var now = time.GetUtcNow();
         if (cache.TryGet(keyId, secretHash, now, out var cached))
         {
             cachedUses.Count(keyId, now);
+            metrics.CacheLookup(hit: true);
+            metrics.Validated(ValidationCode.Valid, started);
             return ValueTask.FromResult(cached);
         }
-        return Ask(keyId, secretHash);
+        if (cache.Enabled)
+        {
+            metrics.CacheLookup(hit: false);
+        }
+        return Ask(keyId, secretHash, started);
     }
 
-    async ValueTask<Validation> Ask(string keyId, byte[] secretHash)
+    async ValueTask<Validation> Ask(string keyId, byte[] secretHash, long started)
     {
         var asked = cache.BeforeAsking();
         var validation = await grains.GetGrain<IApiKeyGrain>(keyId).Validate(secretHash);
+        metrics.Validated(validation.Code, started);
         if (validation.Valid)
         {
             cache.Keep(keyId, secretHash, validation, asked);

@@ -57,6 +57,7 @@ public static class FrontEndHosting
         services.AddSingleton<OperatorCredential>();
         services.AddKeyChangeSubscriber<ValidationCache>();
         services.AddSingleton<CachedUses>();
+        services.AddSingleton<ValidationMetrics>();
         services.AddSingleton<KeyValidator>();
         services.AddSingleton<ForwardAuthRefusals>();
         services.AddHostedService<KeyValidatorFlush>();
@@ -69,10 +70,13 @@ public static class FrontEndHosting
                     ? JwtBearerDefaults.AuthenticationScheme
                     : KeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, KeyAuthenticationHandler>(KeyAuthenticationHandler.SchemeName, null)
+            .AddScheme<AuthenticationSchemeOptions, OperatorDashboardAuthentication>(OperatorDashboardAuthentication.SchemeName, null)
             .AddJwtBearer(o => ConfigureJwt(o, auth.Jwt, devTokens, builder.Environment.IsDevelopment()));
         services.AddAuthorizationBuilder()
             .AddPolicy(CallerClaims.MemberPolicy, p => p.AddAuthenticationSchemes(CredentialScheme).RequireClaim(CallerClaims.Tenant))
             .AddPolicy(CallerClaims.OperatorPolicy, p => p.AddAuthenticationSchemes(CredentialScheme).RequireClaim(CallerClaims.Operator))
+            .AddPolicy(CallerClaims.DashboardPolicy, p => p.AddAuthenticationSchemes(OperatorDashboardAuthentication.SchemeName)
+                .RequireClaim(CallerClaims.Operator))
             .AddPolicy(CallerClaims.OperatorOrMemberPolicy, p => p.AddAuthenticationSchemes(CredentialScheme)
                 .RequireAssertion(c => c.User.IsOperator() || c.User.HasClaim(x => x.Type == CallerClaims.Tenant)));
 
@@ -110,6 +114,9 @@ public static class FrontEndHosting
 
     public static WebApplication UseApiKeysFrontEnd(this WebApplication app)
     {
+        // One line per request (method, path, status, time), outermost so it sees the final status; the validation
+        // endpoints opt out, since gateways call them for every request they pass.
+        app.UseHttpLogging();
         app.UseExceptionHandler();
         app.UseStatusCodePages(ErrorResponses.WriteForStatus);
         app.UseMiddleware<RequestScreening>();

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 
 namespace ApiKeys.Grains.Hosting;
 
@@ -44,6 +45,8 @@ public static class ApiKeysHosting
                 silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = ResponseTimeout(config));
             }
             silo.AddApiKeys(database, options => config.GetSection("ApiKeys").Bind(options));
+            silo.AddActivityPropagation();
+            silo.AddDashboard(HideTraces);
         });
         return builder;
     }
@@ -65,9 +68,13 @@ public static class ApiKeysHosting
             // after a few seconds, not the default 30.
             client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = ResponseTimeout(config));
+            client.AddActivityPropagation();
+            client.AddDashboard(HideTraces);
         });
         builder.Services.TryAddKeyedSingleton(Clock.Key, TimeProvider.System);
         builder.Services.AddOptions<ApiKeysOptions>().Bind(config.GetSection("ApiKeys"));
+        // Not for state, which the silos keep: readiness checks that the database the cluster is found through answers.
+        builder.Services.AddSingleton(database);
         return builder;
     }
 
@@ -84,6 +91,12 @@ public static class ApiKeysHosting
         o.TableRefreshTimeout = TimeSpan.FromSeconds(5);
         o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(10);
     }
+
+    /// <summary>
+    /// The cluster dashboard (mapped by the Api behind the operator) shows silos, grains and calls, but not its live log
+    /// stream, which would show every host's log lines to whoever holds the dashboard.
+    /// </summary>
+    static void HideTraces(DashboardOptions o) => o.HideTrace = true;
 
     const string ServiceId = "apikeys";
 

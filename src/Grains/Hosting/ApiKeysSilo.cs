@@ -16,6 +16,8 @@ public static class ApiKeysSilo
         services.AddSingleton<KeyCatalog>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<UsageLog>();
+        services.AddSingleton<KeyOperations>();
+        services.AddHostedService<Monitoring.KeyCountGauge>();
         services.AddKeyChangeSubscriber<TenantPolicyCache>();
         services.TryAddKeyedSingleton(Clock.Key, TimeProvider.System);
         services.AddOptions<ApiKeysOptions>().Configure(o => configure?.Invoke(o));

@@ -222,6 +222,20 @@ public sealed class KeyCatalog(ApiKeysDatabase database, AuditLog audit)
 
     const string Columns = "id, tenant_id, description, status, sub, sub_type, created_by_user, created, last_updated, expiry, last_used";
 
+    /// <summary>How many keys each tenant has in each status (an index-only count).</summary>
+    public async Task<IReadOnlyList<(string TenantId, string Status, long Count)>> CountByTenantAndStatus(CancellationToken cancellationToken = default)
+    {
+        await using var command = database.DataSource.CreateCommand(
+            "SELECT tenant_id, status, COUNT(*) FROM key_catalog GROUP BY tenant_id, status;");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var counts = new List<(string, string, long)>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            counts.Add((reader.GetString(0), reader.GetString(1), reader.GetInt64(2)));
+        }
+        return counts;
+    }
+
     /// <summary>The tenant's keys among <paramref name="keyIds"/>, by id.</summary>
     public async Task<IReadOnlyDictionary<string, ApiKey>> GetMany(string tenantId, IReadOnlyCollection<string> keyIds,
         CancellationToken cancellationToken = default)

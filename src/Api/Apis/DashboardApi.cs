@@ -1,0 +1,17 @@
+using ApiKeys.Api.Authentication;
+using Orleans.Dashboard;
+
+namespace ApiKeys.Api.Apis;
+
+/// <summary>The Orleans cluster dashboard (silos, grain types, calls), for the operator only.</summary>
+public static class DashboardApi
+{
+    public const string Path = "/dashboard";
+
+    public static IEndpointRouteBuilder MapClusterDashboard(this IEndpointRouteBuilder app)
+    {
+        app.MapOrleansDashboard(Path).RequireAuthorization(CallerClaims.DashboardPolicy).ExcludeFromDescription()
+            .WithHttpLogging(Microsoft.AspNetCore.HttpLogging.HttpLoggingFields.None);
+        return app;
+    }
+}
