@@ -31,7 +31,16 @@ public static class RedactingLogging
 
     sealed class RedactingLogger(ILogger inner, SecretRedaction redaction) : ILogger
     {
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => inner.BeginScope(state);
+        /// <summary>
+        /// Scopes carry request paths; they are redacted when a provider reads them, so opening one per request, as
+        /// ASP.NET Core does, costs nothing more unless a line is written in it.
+        /// </summary>
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => state switch
+        {
+            IReadOnlyList<KeyValuePair<string, object?>> values => inner.BeginScope(new RedactedScope(values, redaction)),
+            string text => inner.BeginScope(redaction.Redact(text)),
+            _ => inner.BeginScope(state),
+        };
 
         public bool IsEnabled(LogLevel logLevel) => inner.IsEnabled(logLevel);
 
@@ -44,8 +53,7 @@ public static class RedactingLogging
             var message = formatter(state, exception);
             var values = state as IReadOnlyList<KeyValuePair<string, object?>> ?? [];
             var redactedMessage = redaction.Redact(message);
-            var redactedValues = values.Select(v => v.Value is string text && redaction.Redact(text) is var redacted && !ReferenceEquals(redacted, text)
-                ? new KeyValuePair<string, object?>(v.Key, redacted) : v).ToList();
+            var redactedValues = values.Select(v => Redact(v, redaction)).ToList();
             var redactedException = exception is null ? null : RedactedException.Of(exception, redaction);
             if (ReferenceEquals(redactedMessage, message) && ReferenceEquals(redactedException, exception)
                 && redactedValues.Zip(values).All(p => ReferenceEquals(p.First.Value, p.Second.Value)))
@@ -55,6 +63,21 @@ public static class RedactingLogging
             }
             inner.Log(logLevel, eventId, new RedactedState(redactedMessage, redactedValues), redactedException, static (s, _) => s.Message);
         }
+    }
+
+    /// <summary>
+    /// The value itself when its text holds no secret, else its redacted text: values are often not strings (a request's
+    /// path is a PathString) and providers write them by their ToString().
+    /// </summary>
+    static KeyValuePair<string, object?> Redact(KeyValuePair<string, object?> value, SecretRedaction redaction)
+    {
+        if (value.Value is null || value.Value.GetType().IsPrimitive || value.Value is decimal or DateTime or DateTimeOffset or TimeSpan or Guid)
+        {
+            return value;
+        }
+        var text = value.Value.ToString() ?? "";
+        var redacted = redaction.Redact(text);
+        return ReferenceEquals(redacted, text) ? value : new KeyValuePair<string, object?>(value.Key, redacted);
     }
 
     /// <summary>A log line's values with secrets replaced; structured providers read it like the original state.</summary>
@@ -71,6 +94,19 @@ public static class RedactingLogging
         IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
         public override string ToString() => message;
+    }
+
+    sealed class RedactedScope(IReadOnlyList<KeyValuePair<string, object?>> scope, SecretRedaction redaction) : IReadOnlyList<KeyValuePair<string, object?>>
+    {
+        public KeyValuePair<string, object?> this[int index] => Redact(scope[index], redaction);
+
+        public int Count => scope.Count;
+
+        public IEnumerator<KeyValuePair<string, object?>> GetEnumerator() => scope.Select(v => Redact(v, redaction)).GetEnumerator();
+
+        IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+        public override string ToString() => redaction.Redact(scope.ToString() ?? "");
     }
 
     /// <summary>Stands in for an exception whose text held a secret: its message, and its text (type, message, stack), redacted.</summary>

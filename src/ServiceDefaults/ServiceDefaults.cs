@@ -52,7 +52,8 @@ public static class ServiceDefaultsExtensions
                 .AddMeter(Telemetry.Meter, "Microsoft.Orleans", "System.Runtime")
                 .AddAspNetCoreInstrumentation()
                 .AddNpgsqlInstrumentation()
-                .AddPrometheusExporter());
+                // Each scrape reads the instruments afresh (the exporter's default keeps an answer for 300 ms).
+                .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
         // Recording traces costs every request, so only when they go somewhere (or a test asks).
         if (otlp || config.GetValue<bool>("Telemetry:Tracing"))
         {

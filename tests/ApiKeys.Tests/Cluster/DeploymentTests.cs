@@ -16,7 +16,7 @@ public sealed partial class DeploymentTests
     [Fact]
     public void The_compose_file_has_the_cluster_topology()
     {
-        Assert.Equal(["api", "gateway", "postgres", "silo"], Services.Children.Keys.Select(k => k.ToString()).Order());
+        Assert.Equal(["api", "gateway", "grafana", "postgres", "prometheus", "silo"], Services.Children.Keys.Select(k => k.ToString()).Order());
         Assert.True(int.Parse(Scalar(Service("silo"), "deploy", "replicas")) >= 2);
         Assert.True(int.Parse(Scalar(Service("api"), "deploy", "replicas")) >= 2);
         Assert.Equal("postgres:15", Scalar(Service("postgres"), "image"));
@@ -55,15 +55,16 @@ public sealed partial class DeploymentTests
             var port = new Uri(Scalar(Service(service), "environment", "Urls").Replace("0.0.0.0", "localhost")).Port;
             Assert.Contains($"http://localhost:{port}/health/ready", check);
         }
-        Assert.Contains("\"/health/ready\"", File.ReadAllText(Path.Combine(Root, "src", "Silo", "Program.cs")));
-        Assert.Contains("\"/health/ready\"", File.ReadAllText(Path.Combine(Root, "src", "Api", "Apis", "ServiceApi.cs")));
+        Assert.Contains("\"/health/ready\"", File.ReadAllText(Path.Combine(Root, "src", "ServiceDefaults", "ServiceDefaults.cs")));
+        Assert.Contains("app.MapDefaultEndpoints();", File.ReadAllText(Path.Combine(Root, "src", "Silo", "Program.cs")));
+        Assert.Contains("app.MapDefaultEndpoints();", File.ReadAllText(Path.Combine(Root, "src", "Api", "Program.cs")));
     }
 
     [Fact]
     public void Every_setting_the_compose_file_gives_is_one_the_hosts_read()
     {
         var source = string.Join("\n", Directory.EnumerateFiles(Path.Combine(Root, "src"), "*.cs", SearchOption.AllDirectories).Select(File.ReadAllText));
-        var framework = new HashSet<string> { "Urls", "ASPNETCORE_FORWARDEDHEADERS_ENABLED" };
+        var framework = new HashSet<string> { "Urls", "ASPNETCORE_FORWARDEDHEADERS_ENABLED", "Logging__Console__FormatterName" };
         foreach (var service in new[] { "silo", "api" })
         {
             var environment = (YamlMappingNode)Service(service)["environment"];
@@ -81,6 +82,46 @@ public sealed partial class DeploymentTests
         Assert.Equal("true", Scalar(Service("api"), "environment", "Orleans__Client"));
         Assert.Contains("proxy_pass http://api;", File.ReadAllText(Path.Combine(Root, "deploy", "nginx.conf")));
         Assert.Contains("./deploy/nginx.conf:/etc/nginx/conf.d/default.conf:ro", Sequence(Service("gateway"), "volumes"));
+    }
+
+    [Fact]
+    public void Prometheus_scrapes_every_silo_and_front_end_and_Grafana_reads_Prometheus()
+    {
+        Assert.Contains("./deploy/prometheus.yml:/etc/prometheus/prometheus.yml:ro", Sequence(Service("prometheus"), "volumes"));
+        var prometheus = LoadYaml(Path.Combine(Root, "deploy", "prometheus.yml"));
+        var jobs = ((YamlSequenceNode)prometheus["scrape_configs"]).Children.Cast<YamlMappingNode>().ToDictionary(j => Scalar(j, "job_name"));
+        foreach (var service in new[] { "silo", "api" })
+        {
+            var job = jobs[service];
+            Assert.Equal("/metrics", Scalar(job, "metrics_path"));
+            var discovery = (YamlMappingNode)((YamlSequenceNode)job["dns_sd_configs"]).Children[0];
+            Assert.Equal([service], Sequence(discovery, "names"));
+            var port = new Uri(Scalar(Service(service), "environment", "Urls").Replace("0.0.0.0", "localhost")).Port;
+            Assert.Equal(port.ToString(), Scalar(discovery, "port"));
+        }
+        // The gateway keeps /metrics off the internet.
+        Assert.Contains("location = /metrics", File.ReadAllText(Path.Combine(Root, "deploy", "nginx.conf")));
+
+        var volumes = Sequence(Service("grafana"), "volumes").ToList();
+        Assert.Contains("./deploy/grafana/provisioning:/etc/grafana/provisioning:ro", volumes);
+        Assert.Contains("./deploy/grafana/dashboards:/etc/grafana/dashboards:ro", volumes);
+        var source = (YamlMappingNode)((YamlSequenceNode)LoadYaml(Path.Combine(Root, "deploy", "grafana", "provisioning", "datasources", "prometheus.yml"))["datasources"]).Children[0];
+        Assert.Equal("http://prometheus:9090", Scalar(source, "url"));
+        var provider = (YamlMappingNode)((YamlSequenceNode)LoadYaml(Path.Combine(Root, "deploy", "grafana", "provisioning", "dashboards", "apikeys.yml"))["providers"]).Children[0];
+        Assert.Equal("/etc/grafana/dashboards", Scalar(provider, "options", "path"));
+        Assert.Equal("service_healthy", Scalar(Service("grafana"), "depends_on", "prometheus", "condition"));
+        // Every panel reads the provisioned data source.
+        using var dashboard = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(Root, "deploy", "grafana", "dashboards", "apikeys.json")));
+        Assert.All(dashboard.RootElement.GetProperty("panels").EnumerateArray(),
+            panel => Assert.Equal(Scalar(source, "uid"), panel.GetProperty("datasource").GetProperty("uid").GetString()));
+    }
+
+    static YamlMappingNode LoadYaml(string path)
+    {
+        var yaml = new YamlStream();
+        using var reader = new StreamReader(path);
+        yaml.Load(reader);
+        return (YamlMappingNode)yaml.Documents[0].RootNode;
     }
 
     /// <summary>Auth:* settings are bound as a section to AuthOptions; check the property exists there.</summary>

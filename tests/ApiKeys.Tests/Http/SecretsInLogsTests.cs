@@ -88,5 +88,21 @@ public sealed class SecretsInUrlLogTests(ApiFixture api)
         await HttpExpect.Error(await api.Anonymous().GetAsync($"/api/v1/api-keys?token={key.Token}"), HttpStatusCode.BadRequest, "APIKEYS-TOKEN-IN-URL");
         await HttpExpect.Error(await api.Anonymous().GetAsync($"/api/v1/api-keys/{key.Token}"), HttpStatusCode.BadRequest, "APIKEYS-TOKEN-IN-URL");
         SecretsInLogsTests.AssertNoSecrets(api.Logs, [key]);
+        // The request log has the refused request, with the key in its path redacted.
+        Assert.Contains(api.Logs, line => line.Contains("HttpLogging") && line.Contains("/api/v1/api-keys/(redacted)") && line.Contains("400"));
+    }
+
+    [Fact]
+    public async Task Each_request_is_logged_with_method_path_status_and_duration_but_no_header_or_query()
+    {
+        var tenant = await HttpTenant.Create(api);
+        var key = await tenant.Generate();
+        await HttpExpect.Ok(await api.As(key.Token).GetAsync("/api/v1/api-keys?limit=1&q=logged-query"));
+        var line = Assert.Single(api.Logs, l => l.Contains("HttpLogging") && l.Contains("Path: /api/v1/api-keys") && l.Contains("logged-query") is false
+            && l.Contains("StatusCode: 200") && l.Contains("Duration:") && l.Contains("Method: GET"));
+        Assert.DoesNotContain("Authorization", line);
+        // Gateways validate every request they pass; those calls are counted by metrics, not logged one by one.
+        await HttpExpect.Ok(await api.As(key.Token).GetAsync("/api/v1/auth/verify"));
+        Assert.DoesNotContain(api.Logs, l => l.Contains("HttpLogging") && l.Contains("/api/v1/auth/verify"));
     }
 }

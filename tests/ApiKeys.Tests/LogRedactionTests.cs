@@ -1,0 +1,117 @@
+using System.Collections.Concurrent;
+using ApiKeys.ServiceDefaults;
+using ApiKeys.Tests.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace ApiKeys.Tests;
+
+/// <summary>The net under every log line: whatever writes a secret, no provider receives it.</summary>
+public sealed class LogRedactionTests
+{
+    const string OperatorToken = "operator-secret-0123456789";
+    static readonly string Key = ApiKeyToken.Issue(ApiKeyToken.NewKeyId()).Token;
+    static readonly string Jwt = ApiFixture.UserToken("tenant", "user");
+
+    [Theory]
+    [InlineData("whole")]
+    [InlineData("cut short")]
+    [InlineData("with more characters")]
+    [InlineData("secret alone")]
+    [InlineData("user token")]
+    [InlineData("operator token")]
+    public void Every_kind_of_secret_is_replaced(string kind)
+    {
+        var secret = kind switch
+        {
+            "whole" => Key,
+            "cut short" => Key[..^3],
+            "with more characters" => Key + "xyz",
+            "secret alone" => Key.Split('_')[2][..64],
+            "user token" => Jwt,
+            _ => OperatorToken,
+        };
+        var redacted = new SecretRedaction(OperatorToken).Redact($"GET /api/v1/api-keys/{secret} failed: '{secret}'.");
+        Assert.DoesNotContain(secret, redacted);
+        Assert.Equal($"GET /api/v1/api-keys/{SecretRedaction.Redacted} failed: '{SecretRedaction.Redacted}'.", redacted);
+    }
+
+    [Fact]
+    public void Text_without_secrets_is_passed_on_as_it_is()
+    {
+        var text = "Key 0123456789abcdef01234567 of tenant t-1 was revoked by admin in 12 ms.";
+        Assert.Same(text, new SecretRedaction(OperatorToken).Redact(text));
+    }
+
+    [Fact]
+    public void Messages_structured_values_and_exceptions_reach_every_provider_redacted()
+    {
+        var lines = new ConcurrentQueue<string>();
+        var services = new ServiceCollection();
+        services.AddLogging(logging => logging.AddProvider(new CapturingLoggerProvider(lines)).SetMinimumLevel(LogLevel.Trace));
+        services.AddSecretRedaction(OperatorToken);
+        using var provider = services.BuildServiceProvider();
+        var logger = provider.GetRequiredService<ILogger<LogRedactionTests>>();
+
+        logger.LogInformation("Presented {Credential} at {Path}", Key, "/api/v1/users/me");
+        logger.LogError(new InvalidOperationException($"Could not parse '{Jwt}'", new FormatException($"bad: {OperatorToken}")), "A request failed");
+        logger.LogWarning("Nothing secret in {Count} lines", 3);
+        // Values that are not strings (a request's path is a PathString) are written by their text, which is redacted too.
+        logger.LogInformation("Requested {Path}", new Microsoft.AspNetCore.Http.PathString("/api/v1/api-keys/" + Key));
+
+
+        var all = string.Join("\n", lines);
+        Assert.Equal(4, lines.Count);
+        foreach (var secret in new[] { Key, Jwt, OperatorToken })
+        {
+            Assert.DoesNotContain(secret, all);
+        }
+        Assert.Contains("Presented (redacted) at /api/v1/users/me Credential=(redacted) Path=/api/v1/users/me", all);
+        Assert.Contains("Could not parse '(redacted)'", all);
+        Assert.Contains("bad: (redacted)", all);
+        Assert.Contains("Nothing secret in 3 lines Count=3", all);
+        Assert.Contains("Requested /api/v1/api-keys/(redacted) Path=/api/v1/api-keys/(redacted)", all);
+    }
+
+    [Fact]
+    public void Scopes_reach_providers_redacted()
+    {
+        var scopes = new ConcurrentQueue<string>();
+        var services = new ServiceCollection();
+        services.AddLogging(logging => logging.AddProvider(new ScopeCapturingProvider(scopes)));
+        services.AddSecretRedaction(OperatorToken);
+        using var provider = services.BuildServiceProvider();
+        var logger = provider.GetRequiredService<ILogger<LogRedactionTests>>();
+
+        using (logger.BeginScope(new List<KeyValuePair<string, object?>> { new("RequestPath", "/api/v1/api-keys/" + Key), new("RequestId", "r-1") }))
+        using (logger.BeginScope("calling with " + Jwt))
+        {
+        }
+
+        Assert.Equal(["RequestPath=/api/v1/api-keys/(redacted) RequestId=r-1", "calling with (redacted)"], scopes);
+    }
+
+    /// <summary>Records each scope as a provider writing it would read it: its values, or its text.</summary>
+    sealed class ScopeCapturingProvider(ConcurrentQueue<string> scopes) : ILoggerProvider, ILogger
+    {
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull
+        {
+            scopes.Enqueue(state is IEnumerable<KeyValuePair<string, object?>> values
+                ? string.Join(" ", values.Select(v => $"{v.Key}={v.Value}"))
+                : state.ToString()!);
+            return null;
+        }
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+        }
+
+        public void Dispose()
+        {
+        }
+    }
+}
