@@ -27,7 +27,7 @@ app.MapUsersApi();
 app.MapVerifyApi();
 app.MapAuditsApi();
 app.MapUsageApi();
-app.MapClusterDashboard();
+app.MapClusterDashboard(app.Configuration);
 app.UseConsole();
 if (app.Environment.IsDevelopment())
 {

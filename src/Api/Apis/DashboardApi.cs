@@ -8,8 +8,12 @@ public static class DashboardApi
 {
     public const string Path = "/dashboard";
 
-    public static IEndpointRouteBuilder MapClusterDashboard(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapClusterDashboard(this IEndpointRouteBuilder app, IConfiguration config)
     {
+        if (!Grains.Hosting.ApiKeysHosting.Dashboard(config))
+        {
+            return app;
+        }
         app.MapOrleansDashboard(Path).RequireAuthorization(CallerClaims.DashboardPolicy).ExcludeFromDescription()
             .WithHttpLogging(Microsoft.AspNetCore.HttpLogging.HttpLoggingFields.None);
         return app;

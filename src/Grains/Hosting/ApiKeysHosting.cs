@@ -46,7 +46,10 @@ public static class ApiKeysHosting
             }
             silo.AddApiKeys(database, options => config.GetSection("ApiKeys").Bind(options));
             silo.AddActivityPropagation();
-            silo.AddDashboard(HideTraces);
+            if (Dashboard(config))
+            {
+                silo.AddDashboard(HideTraces);
+            }
         });
         return builder;
     }
@@ -69,7 +72,10 @@ public static class ApiKeysHosting
             client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = ResponseTimeout(config));
             client.AddActivityPropagation();
-            client.AddDashboard(HideTraces);
+            if (Dashboard(config))
+            {
+                client.AddDashboard(HideTraces);
+            }
         });
         builder.Services.TryAddKeyedSingleton(Clock.Key, TimeProvider.System);
         builder.Services.AddOptions<ApiKeysOptions>().Bind(config.GetSection("ApiKeys"));
@@ -97,6 +103,9 @@ public static class ApiKeysHosting
     /// stream, which would show every host's log lines to whoever holds the dashboard.
     /// </summary>
     static void HideTraces(DashboardOptions o) => o.HideTrace = true;
+
+    /// <summary><c>Orleans:Dashboard</c> (true): collect the cluster dashboard's statistics in this process.</summary>
+    public static bool Dashboard(IConfiguration config) => config.GetValue("Orleans:Dashboard", true);
 
     const string ServiceId = "apikeys";
 
