@@ -67,19 +67,7 @@ public sealed partial class KeyChangeListener(
                 failing = true;
             }
         }
-        while (await WaitForTick(timer, stoppingToken));
-    }
-
-    static async Task<bool> WaitForTick(PeriodicTimer timer, CancellationToken stoppingToken)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(stoppingToken);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
+        while (await timer.NextTick(stoppingToken));
     }
 
     public Task KeysChanged(IReadOnlyList<string> keyIds)

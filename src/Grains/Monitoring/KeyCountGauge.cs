@@ -41,19 +41,7 @@ public sealed partial class KeyCountGauge : BackgroundService
                 LogCountFailed(e);
             }
         }
-        while (await WaitForNextTick(timer, stoppingToken));
-    }
-
-    static async Task<bool> WaitForNextTick(PeriodicTimer timer, CancellationToken stoppingToken)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(stoppingToken);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
+        while (await timer.NextTick(stoppingToken));
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not count keys by tenant and status; the gauge keeps its last counts")]
