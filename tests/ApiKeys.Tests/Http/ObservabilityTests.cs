@@ -15,7 +15,18 @@ public sealed class MetricsApiFixture : ApiFixture
     protected override void ConfigureMode(IWebHostBuilder builder) => builder.UseSetting("ApiKeys:KeyCountInterval", "00:00:00.2");
 }
 
+/// <summary>
+/// OpenTelemetry listens to meters and activity sources by name across the whole process, so a host's scrape would
+/// also count another test host's validations: tests that read telemetry run alone.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class TelemetryCollection
+{
+    public const string Name = "telemetry";
+}
+
 /// <summary>What operators watch: the Prometheus scrape, the Grafana dashboard's queries and the cluster dashboard.</summary>
+[Collection(TelemetryCollection.Name)]
 public sealed partial class ObservabilityTests(MetricsApiFixture api) : IClassFixture<MetricsApiFixture>
 {
     [Fact]

@@ -19,6 +19,7 @@ public sealed class TracingApiFixture : ApiFixture
     }
 }
 
+[Collection(TelemetryCollection.Name)]
 public sealed class TracingTests(TracingApiFixture api) : IClassFixture<TracingApiFixture>
 {
     [Fact]
