@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Hashing;
 using System.Security.Cryptography;
@@ -56,20 +57,45 @@ public static class ApiKeyToken
         return true;
     }
 
-    /// <summary>True when <paramref name="text"/> holds a well-formed token anywhere, e.g. a key pasted into a description.</summary>
+    /// <summary>
+    /// True when <paramref name="text"/> holds a key anywhere: a key id, '_' and a secret with its checksum, in any letter
+    /// case and whatever comes before the key id, so a key with its prefix cut off, changed or upper-cased is found too
+    /// (lower-casing it and putting the prefix back gives a working key). The checksum keeps ordinary text from matching.
+    /// Every stored field and every URL is screened with this.
+    /// </summary>
     public static bool Appears(ReadOnlySpan<char> text)
     {
-        for (var at = text.IndexOf(Prefix, StringComparison.Ordinal); at >= 0 && text.Length - at >= Length;)
+        const int body = KeyIdLength + 1 + SecretLength + ChecksumLength;
+        Span<char> candidate = stackalloc char[Length];
+        Prefix.CopyTo(candidate);
+        for (var separator = text.IndexOf('_'); separator >= 0; separator = Next(text, separator))
         {
-            if (TryParse(text.Slice(at, Length), out _, out _))
+            var start = separator - KeyIdLength;
+            if (start < 0 || text.Length - start < body)
+            {
+                continue;
+            }
+            var found = text.Slice(start, body);
+            if (found.ContainsAnyExcept(HexOrSeparator) || found.Count('_') != 1)
+            {
+                continue;
+            }
+            found.ToLowerInvariant(candidate[Prefix.Length..]);
+            if (TryParse(candidate, out _, out _))
             {
                 return true;
             }
-            var next = text[(at + 1)..].IndexOf(Prefix, StringComparison.Ordinal);
-            at = next < 0 ? -1 : at + 1 + next;
         }
         return false;
     }
+
+    static int Next(ReadOnlySpan<char> text, int separator)
+    {
+        var next = text[(separator + 1)..].IndexOf('_');
+        return next < 0 ? -1 : separator + 1 + next;
+    }
+
+    static readonly SearchValues<char> HexOrSeparator = SearchValues.Create("0123456789abcdefABCDEF_");
 
     /// <summary>True for a well-formed key id; lets callers refuse other ids before touching a grain.</summary>
     public static bool IsKeyId(ReadOnlySpan<char> id) => id.Length == KeyIdLength && IsLowerHex(id);

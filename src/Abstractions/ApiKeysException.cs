@@ -18,6 +18,8 @@ public enum ProblemCode
     KeyNotActive,
     InvalidArgument,
     EventNotFound,
+    LastTenantAdmin,
+    CallerNotMember,
 }
 
 /// <summary>A rule of the product refused the call. Carries no secret, so it may be shown to the caller.</summary>

@@ -23,9 +23,18 @@ public interface ITenantGrain : IGrainWithStringKey
     Task<ApiKeysConfig> UpdateConfig(Caller caller, ApiKeysConfigChange change);
 
     /// <summary>TenantAdmin only: makes <paramref name="userId"/> a member holding exactly <paramref name="roles"/>.</summary>
+    /// <exception cref="ApiKeysException"><see cref="ProblemCode.LastTenantAdmin"/> when that would leave the tenant no TenantAdmin.</exception>
     Task SetRoles(Caller caller, string userId, TenantRoles roles);
 
+    /// <summary>
+    /// Operator only: makes <paramref name="userId"/> a TenantAdmin, keeping any other role, and a member if new; the way
+    /// back into a tenant whose admins are all gone from the identity provider. Returns the user's roles.
+    /// </summary>
+    /// <exception cref="ApiKeysException"><see cref="ProblemCode.TenantNotFound"/>.</exception>
+    Task<TenantRoles> AddAdmin(string userId);
+
     /// <summary>TenantAdmin only: removes a member, which revokes all of that user's active keys.</summary>
+    /// <exception cref="ApiKeysException"><see cref="ProblemCode.LastTenantAdmin"/> for the tenant's last TenantAdmin.</exception>
     Task RemoveUser(Caller caller, string userId);
 
     /// <summary>TenantAdmin only: the members and their roles.</summary>
@@ -33,15 +42,20 @@ public interface ITenantGrain : IGrainWithStringKey
 }
 
 /// <summary>
-/// A tenant member and the keys they own. Key: <c>tenantId/userId</c> (see <see cref="UserKey"/>).
-/// Generation goes through here so the per-user active-key limit holds exactly under concurrency.
+/// The owner of keys: a tenant member (key <c>tenantId/userId</c>), or an external client (key
+/// <c>tenantId/clientId/externalClient</c>), never the two at once (see <see cref="UserKey"/>). Generation goes through
+/// here so the per-owner active-key limit holds exactly under concurrency.
 /// </summary>
 [Alias("ApiKeys.IUserGrain")]
 public interface IUserGrain : IGrainWithStringKey
 {
-    /// <summary>The member's current roles; None for a non-member.</summary>
+    /// <summary>The member's current roles; None for a non-member and for an external client.</summary>
     [AlwaysInterleave]
     Task<TenantRoles> GetRoles();
+
+    /// <summary>Whether this is a member of the tenant now: added, and not removed since. Never an external client.</summary>
+    [AlwaysInterleave]
+    Task<bool> IsMember();
 
     /// <summary>Called by the tenant after its own checks. Pushes the new roles to the user's active keys before returning.</summary>
     Task SetRoles(TenantRoles roles);
@@ -49,11 +63,11 @@ public interface IUserGrain : IGrainWithStringKey
     /// <summary>Called by the tenant: ends membership and revokes every active key of the user.</summary>
     Task Leave();
 
-    /// <summary>Generates a key owned by this user (or external client) and returns its token, once.</summary>
+    /// <summary>Generates a key owned by this member (or external client) and returns its token, once.</summary>
     /// <remarks>
     /// Needs <c>api_keys_enabled</c>; a Developer generating for themself, or a TenantAdmin generating for another
     /// member or an external client; a description; an expiry within the tenant maximum; fewer active keys than
-    /// <c>max_keys_per_user</c>.
+    /// <c>max_keys_per_user</c>. The request's <c>SubType</c> must be this owner's kind.
     /// </remarks>
     Task<IssuedApiKey> GenerateKey(Caller caller, KeyRequest request);
 
@@ -193,12 +207,34 @@ public interface IExpirySweepGrain : IGrainWithStringKey
 /// <summary>Grain keys that combine ids.</summary>
 public static class UserKey
 {
+    /// <summary>Ends the key of an external client's grain. Ids hold no '/', so no member's key can ever end so.</summary>
+    const string ClientSuffix = "/externalClient";
+
     public static string For(string tenantId, string userId) => $"{tenantId}/{userId}";
+
+    /// <summary>
+    /// An external client keeps its keys in a grain of its own, apart from any member's: a member whose id is the
+    /// client's never owns, lists or deletes the client's keys.
+    /// </summary>
+    public static string ForClient(string tenantId, string clientId) => $"{tenantId}/{clientId}{ClientSuffix}";
+
+    /// <summary>Reads a key made by <see cref="For"/> or <see cref="ForClient"/>.</summary>
+    public static (string TenantId, string Id, KeySubType SubType) Parse(string key)
+    {
+        var tenantEnd = key.IndexOf('/');
+        var client = key.EndsWith(ClientSuffix, StringComparison.Ordinal) && key.Length - ClientSuffix.Length > tenantEnd;
+        var id = key[(tenantEnd + 1)..(client ? key.Length - ClientSuffix.Length : key.Length)];
+        return (key[..tenantEnd], id, client ? KeySubType.ExternalClient : KeySubType.User);
+    }
 
     public static IUserGrain User(this IGrainFactory grains, string tenantId, string userId) =>
         grains.GetGrain<IUserGrain>(For(tenantId, userId));
 
     public static IUserGrain User(this IGrainFactory grains, Caller caller) => grains.User(caller.TenantId, caller.UserId);
+
+    /// <summary>The grain that owns keys of <paramref name="sub"/>: a member's, or an external client's.</summary>
+    public static IUserGrain Owner(this IGrainFactory grains, string tenantId, KeySubType subType, string sub) =>
+        grains.GetGrain<IUserGrain>(subType == KeySubType.User ? For(tenantId, sub) : ForClient(tenantId, sub));
 
     /// <summary>Whether the caller holds TenantAdmin in their tenant now; roles are always read at the time of the call.</summary>
     public static async Task<bool> IsTenantAdmin(this IGrainFactory grains, Caller caller) =>

@@ -20,7 +20,7 @@ public static class KeyAdministration
     public static async Task DeleteKey(this IGrainFactory grains, Caller caller, string keyId)
     {
         var key = await grains.GetGrain<IApiKeyGrain>(keyId).Read(caller);
-        if (key.Sub == caller.UserId)
+        if (key.IsOwnedBy(caller))
         {
             await grains.User(caller).DeleteKey(caller, keyId);
         }

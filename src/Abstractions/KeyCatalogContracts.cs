@@ -13,6 +13,7 @@ public enum KeySort
 /// <summary>A page request over a tenant's keys: Qlik's filters plus search, sort and id cursors.</summary>
 /// <param name="Search">Case-insensitive description substring, exact key id, or exact owner.</param>
 /// <param name="StartingAfter">Id cursor: the page after this key. Excludes <paramref name="EndingBefore"/>.</param>
+/// <param name="SubType">Only keys of members, or only keys of external clients.</param>
 [GenerateSerializer, Immutable, Alias("ApiKeys.KeyQuery")]
 public sealed record KeyQuery(
     [property: Id(0)] KeyStatus? Status = null,
@@ -23,7 +24,8 @@ public sealed record KeyQuery(
     [property: Id(5)] bool Descending = true,
     [property: Id(6)] int Limit = 20,
     [property: Id(7)] string? StartingAfter = null,
-    [property: Id(8)] string? EndingBefore = null)
+    [property: Id(8)] string? EndingBefore = null,
+    [property: Id(9)] KeySubType? SubType = null)
 {
     public const int MaxLimit = 100;
 }

@@ -48,7 +48,14 @@ public sealed record ApiKey(
     [property: Id(7)] string CreatedByUser,
     [property: Id(8)] DateTimeOffset Created,
     [property: Id(9)] DateTimeOffset LastUpdated,
-    [property: Id(10)] DateTimeOffset? LastUsed = null);
+    [property: Id(10)] DateTimeOffset? LastUsed = null)
+{
+    /// <summary>
+    /// Whether <paramref name="caller"/> owns this key: a member's key of the same tenant and id. An external client is
+    /// not a member, so no caller owns a client's key, whatever their ids.
+    /// </summary>
+    public bool IsOwnedBy(Caller caller) => SubType == KeySubType.User && Sub == caller.UserId && TenantId == caller.TenantId;
+}
 
 /// <summary>A newly generated key with its token: returned once, by generation only.</summary>
 [GenerateSerializer, Immutable, Alias("ApiKeys.IssuedApiKey")]

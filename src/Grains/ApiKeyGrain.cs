@@ -324,7 +324,7 @@ public sealed partial class ApiKeyGrain(
         }
         await AnnounceChange();
         await Disarm();
-        GrainFactory.User(Key.TenantId, Key.Sub).KeyRetired(this.GetPrimaryKeyString()).Ignore();
+        GrainFactory.Owner(Key.TenantId, Key.SubType, Key.Sub).KeyRetired(this.GetPrimaryKeyString()).Ignore();
     }
 
     /// <summary>Front ends drop their cached answer for this key before the change is acknowledged.</summary>
@@ -398,7 +398,7 @@ public sealed partial class ApiKeyGrain(
     async Task CheckOwnerOrAdmin(Caller caller)
     {
         await CheckVisibleTo(caller);
-        if (caller.UserId != Key.Sub && !await GrainFactory.IsTenantAdmin(caller))
+        if (!ToApiKey().IsOwnedBy(caller) && !await GrainFactory.IsTenantAdmin(caller))
         {
             throw NotFound();
         }

@@ -22,12 +22,12 @@ public sealed class KeyCatalogGrain(KeyCatalog catalog) : Grain, IKeyCatalogGrai
         }
         if (!await GrainFactory.IsTenantAdmin(caller))
         {
-            // Anyone else sees only the keys they own.
-            if (query.Sub is not null && query.Sub != caller.UserId)
+            // Anyone else sees only the keys they own, which are never an external client's (see ApiKey.IsOwnedBy).
+            if (query.Sub is not null && query.Sub != caller.UserId || query.SubType == KeySubType.ExternalClient)
             {
                 return new KeyPage([], false, false);
             }
-            query = query with { Sub = caller.UserId };
+            query = query with { Sub = caller.UserId, SubType = KeySubType.User };
         }
         return await catalog.List(caller.TenantId, query);
     }

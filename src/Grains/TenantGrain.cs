@@ -12,6 +12,12 @@ public sealed class TenantState
     public ApiKeysConfig Config { get; set; } = ApiKeysConfig.Default;
     public HashSet<string> Members { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The members who hold TenantAdmin, so the last of them is never demoted or removed; each is checked with its user
+    /// grain before it is counted. Null in tenants stored before it was kept, and then derived from the members.
+    /// </summary>
+    public HashSet<string>? Admins { get; set; }
+
     /// <summary>Events of changes saved but not yet in the audit log (an outbox); appended, by id, exactly once.</summary>
     public List<AuditEvent> Outbox { get; set; } = [];
 }
@@ -28,17 +34,26 @@ public sealed class TenantGrain(
 
     bool Exists => state.State.Name is not null;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken) =>
-        state.State.Outbox.Count > 0 ? Publish() : Task.CompletedTask;
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (state.State.Outbox.Count > 0)
+        {
+            await Publish();
+        }
+        if (Exists && state.State.Admins is null)
+        {
+            var members = await Task.WhenAll(state.State.Members.Select(async id => (Id: id, Roles: await GrainFactory.User(Id, id).GetRoles())));
+            state.State.Admins = members.Where(m => m.Roles.HasFlag(TenantRoles.TenantAdmin)).Select(m => m.Id).ToHashSet(StringComparer.Ordinal);
+        }
+    }
+
+    HashSet<string> Admins => state.State.Admins ??= new(StringComparer.Ordinal);
 
     public async Task<Tenant> Create(string name, string firstAdminUserId)
     {
         Ids.Check(Id, "/id");
         Ids.Check(firstAdminUserId, "/firstAdmin");
-        if (string.IsNullOrWhiteSpace(name) || name.Length > 256 || name.Any(char.IsControl))
-        {
-            throw new ApiKeysException(ProblemCode.InvalidArgument, "A tenant name is 1 to 256 printable characters.", "/name");
-        }
+        TenantName.Check(name);
         if (Exists)
         {
             throw new ApiKeysException(ProblemCode.TenantExists, "The tenant exists already.", "/id");
@@ -46,7 +61,7 @@ public sealed class TenantGrain(
         // Changes in other grains come first and are idempotent, so a failed save can be retried, and an event never
         // records a change that did not happen.
         await GrainFactory.User(Id, firstAdminUserId).SetRoles(TenantRoles.TenantAdmin);
-        state.State = new TenantState { Name = name, Created = time.Now(), Members = [firstAdminUserId] };
+        state.State = new TenantState { Name = name, Created = time.Now(), Members = [firstAdminUserId], Admins = [firstAdminUserId] };
         var tenant = new Tenant(Id, name, state.State.Created);
         await Save(AuditEvents.TenantCreated(tenant, firstAdminUserId));
         return tenant;
@@ -77,15 +92,48 @@ public sealed class TenantGrain(
     {
         await RequireAdmin(caller);
         Ids.Check(userId, "/userId");
-        var user = GrainFactory.User(Id, userId);
-        var before = await user.GetRoles();
+        var before = await GrainFactory.User(Id, userId).GetRoles();
         if (state.State.Members.Contains(userId) && before == roles)
         {
             return;
         }
-        await user.SetRoles(roles);
+        if (before.HasFlag(TenantRoles.TenantAdmin) && !roles.HasFlag(TenantRoles.TenantAdmin))
+        {
+            await KeepAnotherAdmin(userId, "demoted");
+        }
+        await ChangeRoles(userId, before, roles, caller.UserId);
+    }
+
+    public async Task<TenantRoles> AddAdmin(string userId)
+    {
+        if (!Exists)
+        {
+            throw NotFound();
+        }
+        Ids.Check(userId, "/userId");
+        var before = await GrainFactory.User(Id, userId).GetRoles();
+        var roles = before | TenantRoles.TenantAdmin;
+        if (!state.State.Members.Contains(userId) || before != roles)
+        {
+            await ChangeRoles(userId, before, roles, null);
+        }
+        return roles;
+    }
+
+    /// <summary>Makes <paramref name="userId"/> a member holding <paramref name="roles"/>; <paramref name="by"/> is null for the operator.</summary>
+    async Task ChangeRoles(string userId, TenantRoles before, TenantRoles roles, string? by)
+    {
+        await GrainFactory.User(Id, userId).SetRoles(roles);
         state.State.Members.Add(userId);
-        await Save(AuditEvents.RolesUpdated(Id, caller.UserId, userId, before, roles, time.Now()));
+        if (roles.HasFlag(TenantRoles.TenantAdmin))
+        {
+            Admins.Add(userId);
+        }
+        else
+        {
+            Admins.Remove(userId);
+        }
+        await Save(AuditEvents.RolesUpdated(Id, by, userId, before, roles, time.Now()));
     }
 
     public async Task RemoveUser(Caller caller, string userId)
@@ -97,9 +145,31 @@ public sealed class TenantGrain(
         }
         var user = GrainFactory.User(Id, userId);
         var before = await user.GetRoles();
+        if (before.HasFlag(TenantRoles.TenantAdmin))
+        {
+            await KeepAnotherAdmin(userId, "removed");
+        }
         await user.Leave();
         state.State.Members.Remove(userId);
+        Admins.Remove(userId);
         await Save(AuditEvents.UserRemoved(Id, caller.UserId, userId, before, time.Now()));
+    }
+
+    /// <summary>
+    /// A tenant without a TenantAdmin can never be administered again, so its last one stays. This grain takes one call at
+    /// a time, so two admins demoting each other at once leave one of them.
+    /// </summary>
+    async Task KeepAnotherAdmin(string userId, string change)
+    {
+        foreach (var admin in Admins.Where(a => a != userId))
+        {
+            if ((await GrainFactory.User(Id, admin).GetRoles()).HasFlag(TenantRoles.TenantAdmin))
+            {
+                return;
+            }
+        }
+        throw new ApiKeysException(ProblemCode.LastTenantAdmin,
+            $"The tenant's last TenantAdmin cannot be {change}: name another TenantAdmin first.", "/userId");
     }
 
     public async Task<IReadOnlyList<TenantUser>> GetUsers(Caller caller)

@@ -24,14 +24,22 @@ public sealed class UserGrain(
     [FromKeyedServices(Clock.Key)] TimeProvider time,
     ILogger<UserGrain> logger) : Grain, IUserGrain
 {
-    string TenantId => this.GetPrimaryKeyString()[..this.GetPrimaryKeyString().IndexOf('/')];
+    (string TenantId, string Id, KeySubType Kind)? owner;
 
-    string UserId => this.GetPrimaryKeyString()[(this.GetPrimaryKeyString().IndexOf('/') + 1)..];
+    /// <summary>Whose keys these are: the tenant, the member's or client's id, and which of the two.</summary>
+    (string TenantId, string Id, KeySubType Kind) Owner => owner ??= UserKey.Parse(this.GetPrimaryKeyString());
+
+    string TenantId => Owner.TenantId;
+
+    string UserId => Owner.Id;
 
     public Task<TenantRoles> GetRoles() => Task.FromResult(state.State.Member ? state.State.Roles : TenantRoles.None);
 
+    public Task<bool> IsMember() => Task.FromResult(state.State.Member);
+
     public async Task SetRoles(TenantRoles roles)
     {
+        RequireMemberKind();
         state.State.Member = true;
         state.State.Roles = roles;
         await state.WriteStateAsync();
@@ -45,6 +53,7 @@ public sealed class UserGrain(
 
     public async Task Leave()
     {
+        RequireMemberKind();
         state.State.Member = false;
         state.State.Roles = TenantRoles.None;
         await state.WriteStateAsync();
@@ -56,6 +65,10 @@ public sealed class UserGrain(
         if (caller.TenantId != TenantId)
         {
             throw new ApiKeysException(ProblemCode.NotMember, "The owner is not in the caller's tenant.", "/sub");
+        }
+        if (request.SubType != Owner.Kind)
+        {
+            throw new ApiKeysException(ProblemCode.InvalidArgument, "The key's subType is not its owner's kind.", "/subType");
         }
         var config = await GrainFactory.GetGrain<ITenantGrain>(TenantId).GetConfig();
         if (!config.ApiKeysEnabled)
@@ -145,7 +158,7 @@ public sealed class UserGrain(
             throw new ApiKeysException(ProblemCode.TenantAdminRequired,
                 "Only a tenant admin may generate keys for another user or for an external client.", "/sub");
         }
-        if (subType == KeySubType.ExternalClient && state.State.Member)
+        if (subType == KeySubType.ExternalClient && await GrainFactory.User(TenantId, UserId).IsMember())
         {
             throw new ApiKeysException(ProblemCode.InvalidArgument, "An externalClient key's sub names a client, not a member of the tenant.", "/sub");
         }
@@ -193,7 +206,17 @@ public sealed class UserGrain(
     IEnumerable<string> ActiveKeys(DateTimeOffset now) =>
         state.State.Keys.Where(k => k.Value.IsActive(now)).Select(k => k.Key);
 
-    bool IsOwner(Caller caller) => caller.TenantId == TenantId && caller.UserId == UserId;
+    /// <summary>Only a member owns keys as a caller; an external client never calls (see <see cref="ApiKey.IsOwnedBy"/>).</summary>
+    bool IsOwner(Caller caller) => Owner.Kind == KeySubType.User && caller.TenantId == TenantId && caller.UserId == UserId;
+
+    /// <summary>Roles and membership are a member's; an external client has neither.</summary>
+    void RequireMemberKind()
+    {
+        if (Owner.Kind != KeySubType.User)
+        {
+            throw new InvalidOperationException("An external client is not a member: it has no roles.");
+        }
+    }
 
     IApiKeyGrain Key(string keyId) => GrainFactory.GetGrain<IApiKeyGrain>(keyId);
 }

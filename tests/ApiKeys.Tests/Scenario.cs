@@ -31,7 +31,7 @@ public sealed class Scenario
         KeySubType subType = KeySubType.User)
     {
         caller ??= Developer;
-        return Grains.User(TenantId, sub ?? caller.UserId).GenerateKey(caller, new KeyRequest(description, expiry, sub, subType));
+        return Grains.Owner(TenantId, subType, sub ?? caller.UserId).GenerateKey(caller, new KeyRequest(description, expiry, sub, subType));
     }
 
     public async Task<Caller> AddUser(string userId, TenantRoles roles)

@@ -60,7 +60,7 @@ public static class ApiKeysApi
         }
         var owner = body.Sub ?? caller.UserId;
         Ids.Check(owner, "/sub");
-        var issued = await grains.User(caller.TenantId, owner).GenerateKey(caller, new KeyRequest(body.Description, body.Expiry, body.Sub, subType));
+        var issued = await grains.Owner(caller.TenantId, subType, owner).GenerateKey(caller, new KeyRequest(body.Description, body.Expiry, body.Sub, subType));
         // The token is shown once: no cache may keep this response.
         response.Headers.CacheControl = "no-store";
         return TypedResults.Created($"/api/v1/api-keys/{issued.Key.Id}", ApiKeyWithToken.From(issued));
@@ -100,6 +100,13 @@ public static class ApiKeysApi
         if (blank >= 0)
         {
             throw new ApiKeysException(ProblemCode.InvalidArgument, "Each id is a non-empty string.", $"/ids/{blank}");
+        }
+        // Each id is echoed in its outcome, and no answer may carry a key: refuse the call, naming the place only.
+        var key = ids.ToList().FindIndex(id => ApiKeyToken.Appears(id));
+        if (key >= 0)
+        {
+            throw new ApiKeysException(ProblemCode.InvalidArgument,
+                "This is an API key, not a key id (the 24 hex digits after qlk_). Treat the key as exposed: revoke it by its id.", $"/ids/{key}");
         }
         var caller = user.Caller();
         await RequireTenantAdmin(grains, caller);
@@ -151,7 +158,7 @@ public sealed class KeyListParameters
     /// <summary><c>active</c>, <c>expired</c> or <c>revoked</c>.</summary>
     [FromQuery(Name = "status")] public string? Status { get; init; }
 
-    /// <summary>Search: description substring (case-insensitive), exact key id, or exact owner.</summary>
+    /// <summary>Search: description substring (case-insensitive in every script; %, _ and \ match themselves), exact key id, or exact owner.</summary>
     [FromQuery(Name = "q")] public string? Q { get; init; }
 
     /// <summary><c>created</c>, <c>createdByUser</c>, <c>sub</c>, <c>status</c> or <c>description</c>, optionally prefixed <c>+</c> or <c>-</c>; default <c>-created</c>.</summary>
@@ -198,6 +205,11 @@ public sealed class KeyListParameters
         if (Q is { Length: > 256 })
         {
             throw Invalid("q", "q is at most 256 characters.");
+        }
+        // No stored text holds a control character, and a NUL would end the pattern early in SQLite, matching every key.
+        if (Q?.Any(char.IsControl) == true)
+        {
+            throw Invalid("q", "q must not contain control characters.");
         }
         if (CreatedByUser is not null)
         {

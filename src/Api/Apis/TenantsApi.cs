@@ -20,7 +20,22 @@ public static class TenantsApi
         tenants.MapGet("/{tenantId}", Get).WithName("getTenant")
             .RequireAuthorization(CallerClaims.OperatorOrMemberPolicy)
             .WithSummary("The operator reads any tenant; a member reads their own.");
+        tenants.MapPost("/{tenantId}/actions/add-admin", AddAdmin).WithName("addTenantAdmin").ProducesErrors(400)
+            .RequireAuthorization(CallerClaims.OperatorPolicy)
+            .WithSummary("Operator: makes a user a TenantAdmin of an existing tenant (a member if new, other roles kept), " +
+                "the way back into a tenant whose admins are gone.");
         return app;
+    }
+
+    static async Task<Ok<UserBody>> AddAdmin(string tenantId, AddAdminRequest body, IGrainFactory grains)
+    {
+        if (!Ids.IsValid(tenantId))
+        {
+            throw new ApiKeysException(ProblemCode.TenantNotFound, "No such tenant.");
+        }
+        var userId = Ids.Check(body.UserId, "/userId");
+        var roles = await grains.GetGrain<ITenantGrain>(tenantId).AddAdmin(userId);
+        return TypedResults.Ok(new UserBody(userId, tenantId, RoleRef.From(roles)));
     }
 
     static async Task<Created<TenantBody>> Create(CreateTenantRequest body, IGrainFactory grains)
@@ -28,7 +43,7 @@ public static class TenantsApi
         var id = body.Id ?? "t" + Guid.NewGuid().ToString("N")[..15];
         Ids.Check(id, "/id");
         var tenant = await grains.GetGrain<ITenantGrain>(id).Create(body.Name ?? "", body.FirstAdmin ?? "");
-        return TypedResults.Created($"/api/v1/tenants/{tenant.Id}", TenantBody.From(tenant));
+        return TypedResults.Created($"/api/v1/tenants/{Uri.EscapeDataString(tenant.Id)}", TenantBody.From(tenant));
     }
 
     static async Task<Ok<TenantBody>> Get(string tenantId, ClaimsPrincipal user, IGrainFactory grains)
@@ -46,6 +61,9 @@ public static class TenantsApi
 /// <param name="Id">1 to 128 characters without '/'; generated when omitted.</param>
 /// <param name="FirstAdmin">User id of the tenant's first TenantAdmin.</param>
 public sealed record CreateTenantRequest(string? Name, string? FirstAdmin, string? Id = null);
+
+/// <param name="UserId">The user to make a TenantAdmin: their id at the identity provider (the token's sub).</param>
+public sealed record AddAdminRequest(string? UserId);
 
 public sealed record TenantBody(string Id, string Name, DateTimeOffset Created)
 {

@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
 using ApiKeys.Api.Authentication;
 using ApiKeys.Api.Errors;
 using System.Text.Json;
@@ -20,6 +23,9 @@ public static class VerifyApi
     public const string SubTypeHeader = "X-Sub-Type";
     public const string RolesHeader = "X-Roles";
 
+    /// <summary>Says how the id headers are written: <c>percent</c> (see <see cref="IdentityHeader"/>).</summary>
+    public const string IdentityEncodingHeader = "X-Identity-Encoding";
+
     public static IEndpointRouteBuilder MapVerifyApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/v1/api-keys/verify", Verify).WithName("verifyApiKey").WithTags("Validation")
@@ -28,7 +34,8 @@ public static class VerifyApi
         app.MapGet("/api/v1/auth/verify", ForwardAuth).WithName("forwardAuth").WithTags("Validation")
             .AllowAnonymous().WithHttpLogging(HttpLoggingFields.None).Produces<VerifyResult>().ProducesErrors(401)
             .WithSummary("Forward authentication (nginx auth_request, Traefik ForwardAuth, Envoy ext_authz): validates the " +
-                "Authorization header; 200 with X-ApiKey-Id, X-Tenant-Id, X-Sub, X-Sub-Type and X-Roles headers, or 401.");
+                "Authorization header; 200 with X-ApiKey-Id, X-Tenant-Id, X-Sub, X-Sub-Type and X-Roles headers (ids percent-encoded " +
+                "outside visible ASCII, as X-Identity-Encoding: percent says), or 401.");
         return app;
     }
 
@@ -51,12 +58,44 @@ public static class VerifyApi
         }
         var headers = context.Response.Headers;
         headers[KeyIdHeader] = validation.KeyId;
-        headers[TenantHeader] = validation.TenantId;
-        headers[SubHeader] = validation.Sub;
+        headers[TenantHeader] = IdentityHeader(validation.TenantId!);
+        headers[SubHeader] = IdentityHeader(validation.Sub!);
         headers[SubTypeHeader] = validation.SubType == KeySubType.User ? "user" : "externalClient";
         headers[RolesHeader] = string.Join(',', validation.Roles.Names());
+        headers[IdentityEncodingHeader] = "percent";
         return TypedResults.Ok(VerifyResult.From(validation));
     }
+
+    /// <summary>
+    /// An id as an identity header carries it, losslessly whatever its script: its UTF-8 bytes, each byte outside visible
+    /// ASCII and each '%' and '+' percent-encoded (RFC 3986), so any URL decoder (decodeURIComponent, form decoding,
+    /// Uri.UnescapeDataString) gives the id back. Ids of visible ASCII without '%' or '+' are sent as they are.
+    /// HTTP headers carry ASCII only, and a space at either end of a value would be lost.
+    /// </summary>
+    public static string IdentityHeader(string id)
+    {
+        if (!id.AsSpan().ContainsAnyExcept(Plain))
+        {
+            return id;
+        }
+        var encoded = new StringBuilder(id.Length * 3);
+        foreach (var b in Encoding.UTF8.GetBytes(id))
+        {
+            if (Plain.Contains((char)b))
+            {
+                encoded.Append((char)b);
+            }
+            else
+            {
+                encoded.Append('%').Append(b.ToString("X2", CultureInfo.InvariantCulture));
+            }
+        }
+        return encoded.ToString();
+    }
+
+    /// <summary>Visible ASCII but '%' and '+'.</summary>
+    static readonly SearchValues<char> Plain = SearchValues.Create(
+        Enumerable.Range('!', '~' - '!' + 1).Select(c => (char)c).Where(c => c is not ('%' or '+')).ToArray());
 }
 
 /// <summary>

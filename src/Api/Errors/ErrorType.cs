@@ -25,6 +25,8 @@ public static class ErrorTypes
     public static readonly ErrorType DeveloperRequired = new(403, "APIKEYS-DEVELOPER-REQUIRED", "Developer role required");
     public static readonly ErrorType TenantAdminRequired = new(403, "APIKEYS-TENANT-ADMIN-REQUIRED", "TenantAdmin role required");
     public static readonly ErrorType Limit = new(403, "APIKEYS-LIMIT", "Active key limit reached");
+    public static readonly ErrorType NotMember = new(403, "APIKEYS-NOT-MEMBER", "Not a member of the tenant",
+        "The caller is signed in to this tenant but is not one of its members; a TenantAdmin of the tenant can add them.");
     public static readonly ErrorType NotFound = new(404, "APIKEYS-NOT-FOUND", "Not found", "No such resource.");
     public static readonly ErrorType KeyNotFound = new(404, "APIKEYS-KEY-NOT-FOUND", "API key not found");
     public static readonly ErrorType TenantNotFound = new(404, "APIKEYS-TENANT-NOT-FOUND", "Tenant not found");
@@ -33,6 +35,7 @@ public static class ErrorTypes
     public static readonly ErrorType MethodNotAllowed = new(405, "APIKEYS-METHOD-NOT-ALLOWED", "Method not allowed", "This resource does not take this HTTP method.");
     public static readonly ErrorType NotActive = new(409, "APIKEYS-NOT-ACTIVE", "API key is not active");
     public static readonly ErrorType TenantExists = new(409, "APIKEYS-TENANT-EXISTS", "Tenant exists already");
+    public static readonly ErrorType LastAdmin = new(409, "APIKEYS-LAST-ADMIN", "The tenant's last TenantAdmin");
     public static readonly ErrorType PayloadTooLarge = new(413, "APIKEYS-PAYLOAD-TOO-LARGE", "Request body too large", "Request bodies are at most 64 KiB.");
     public static readonly ErrorType UnsupportedMediaType = new(415, "APIKEYS-UNSUPPORTED-MEDIA-TYPE", "Unsupported content type", "Send a JSON body with Content-Type: application/json.");
     public static readonly ErrorType Internal = new(500, "APIKEYS-INTERNAL", "Internal error", "The request failed on our side; it has been logged.");
@@ -55,6 +58,8 @@ public static class ErrorTypes
         ProblemCode.KeyNotActive => NotActive,
         ProblemCode.InvalidArgument => InvalidArgument,
         ProblemCode.EventNotFound => EventNotFound,
+        ProblemCode.LastTenantAdmin => LastAdmin,
+        ProblemCode.CallerNotMember => NotMember,
         _ => InvalidRequest,
     };
 

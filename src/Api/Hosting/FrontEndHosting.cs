@@ -7,6 +7,7 @@ using ApiKeys.Api.Errors;
 using ApiKeys.Grains;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
@@ -72,13 +73,17 @@ public static class FrontEndHosting
             .AddScheme<AuthenticationSchemeOptions, KeyAuthenticationHandler>(KeyAuthenticationHandler.SchemeName, null)
             .AddScheme<AuthenticationSchemeOptions, OperatorDashboardAuthentication>(OperatorDashboardAuthentication.SchemeName, null)
             .AddJwtBearer(o => ConfigureJwt(o, auth.Jwt, devTokens, builder.Environment.IsDevelopment()));
+        services.AddSingleton<IAuthorizationHandler, MembershipHandler>();
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, MembershipRefusals>();
         services.AddAuthorizationBuilder()
-            .AddPolicy(CallerClaims.MemberPolicy, p => p.AddAuthenticationSchemes(CredentialScheme).RequireClaim(CallerClaims.Tenant))
+            .AddPolicy(CallerClaims.MemberPolicy, p => p.AddAuthenticationSchemes(CredentialScheme).RequireClaim(CallerClaims.Tenant)
+                .AddRequirements(new MembershipRequirement()))
             .AddPolicy(CallerClaims.OperatorPolicy, p => p.AddAuthenticationSchemes(CredentialScheme).RequireClaim(CallerClaims.Operator))
             .AddPolicy(CallerClaims.DashboardPolicy, p => p.AddAuthenticationSchemes(OperatorDashboardAuthentication.SchemeName)
                 .RequireClaim(CallerClaims.Operator))
             .AddPolicy(CallerClaims.OperatorOrMemberPolicy, p => p.AddAuthenticationSchemes(CredentialScheme)
-                .RequireAssertion(c => c.User.IsOperator() || c.User.HasClaim(x => x.Type == CallerClaims.Tenant)));
+                .RequireAssertion(c => c.User.IsOperator() || c.User.HasClaim(x => x.Type == CallerClaims.Tenant))
+                .AddRequirements(new MembershipRequirement()));
 
         services.AddOpenApi(o => o.AddSchemaTransformer((schema, context, _) =>
         {

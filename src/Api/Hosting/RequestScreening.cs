@@ -13,9 +13,10 @@ public sealed class RequestScreening(RequestDelegate next)
     {
         var request = context.Request;
         // Keys are accepted in the Authorization header only: a URL ends up in proxy logs, browser history and referrers.
-        if (request.Path.Value?.Contains(ApiKeyToken.Prefix, StringComparison.OrdinalIgnoreCase) == true
-            || request.QueryString.Value?.Contains(ApiKeyToken.Prefix, StringComparison.OrdinalIgnoreCase) == true
-            || request.Query.Any(q => q.Value.Any(v => v?.Contains(ApiKeyToken.Prefix, StringComparison.OrdinalIgnoreCase) == true))
+        // The path and the query are read decoded, and a key is found in any letter case and with any prefix; ids that
+        // merely contain "qlk_" are ordinary ids.
+        if (ApiKeyToken.Appears(request.Path.Value)
+            || (request.QueryString.HasValue && request.Query.Any(q => ApiKeyToken.Appears(q.Key) || q.Value.Any(v => ApiKeyToken.Appears(v))))
             || CredentialParameters.Any(p => request.Query.ContainsKey(p)))
         {
             return ErrorResponses.Write(context, ErrorTypes.TokenInUrl.With(

@@ -36,7 +36,8 @@ public static class AuditEvents
         AuditEvent.New(now, EventTypes.ConfigUpdated, ConfigSource, tenantId, userId, null,
             Data(new { tenantId, before = ConfigData(before), after = ConfigData(after) }));
 
-    public static AuditEvent RolesUpdated(string tenantId, string adminId, string userId, TenantRoles before, TenantRoles after, DateTimeOffset now) =>
+    /// <param name="adminId">Who changed the roles; null for the operator, who is no member of the tenant.</param>
+    public static AuditEvent RolesUpdated(string tenantId, string? adminId, string userId, TenantRoles before, TenantRoles after, DateTimeOffset now) =>
         AuditEvent.New(now, EventTypes.RolesUpdated, UsersSource, tenantId, adminId, null,
             Data(new { userId, previousRoles = before.Names(), roles = after.Names() }));
 

@@ -4,7 +4,7 @@ using Microsoft.Playwright;
 namespace ApiKeys.Tests.Console;
 
 /// <summary>
-/// Headless Chromium driven by Playwright: Debian's <c>chromium</c> (installed by <c>.ci/run</c>), or the executable in
+/// Headless Chromium driven by Playwright: Debian's <c>chromium</c> (installed by <c>scripts/test.sh</c>), or the executable in
 /// <c>APIKEYS_CHROMIUM</c>. Playwright's own browser downloads are not used.
 /// </summary>
 public sealed class BrowserFixture : IAsyncLifetime
@@ -43,14 +43,15 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>A fresh browser profile signed in through the console's Development form, on "My API keys".</summary>
-    public async Task<IPage> SignIn(Uri service, string tenantId, string userId, int width = 1280)
+    /// <summary>Signs in with the development form and waits for the screen whose heading is <paramref name="heading"/>.</summary>
+    public async Task<IPage> SignIn(Uri service, string tenantId, string userId, int width = 1280, string heading = "My API keys")
     {
         var page = await Open(service, width);
         await page.GotoAsync("/console/");
         await page.GetByLabel("Tenant ID").FillAsync(tenantId);
         await page.GetByLabel("User ID").FillAsync(userId);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "My API keys" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = heading })).ToBeVisibleAsync();
         return page;
     }
 

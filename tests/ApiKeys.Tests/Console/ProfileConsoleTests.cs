@@ -78,6 +78,23 @@ public sealed class ProfileConsoleTests(ConsoleApiFixture api, BrowserFixture br
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
     }
 
+    [Fact]
+    public async Task Someone_the_tenant_has_not_added_is_told_so_and_shown_nothing_until_added()
+    {
+        var tenant = await HttpTenant.Create(api);
+        await tenant.Generate(description: "not for strangers");
+        var page = await browser.SignIn(api.BaseAddress, tenant.Id, "stranger", heading: "You are not a member of this tenant");
+
+        await Expect(page.GetByText("Ask one of the tenant's admins to add you")).ToBeVisibleAsync();
+        await Expect(page.Locator("#nav")).ToBeHiddenAsync();
+        Assert.DoesNotContain("not for strangers", await page.ContentAsync());
+        await BrowserFixture.Screenshot(page, "not-a-member");
+
+        await tenant.SetRoles("stranger", "Developer");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await browser.SignIn(api.BaseAddress, tenant.Id, "stranger");
+    }
+
     Task<IPage> SignIn(string tenantId, string userId, int width = 1280) => browser.SignIn(api.BaseAddress, tenantId, userId, width);
 
     static async Task Generate(IPage page, string description, bool expectToken = true)

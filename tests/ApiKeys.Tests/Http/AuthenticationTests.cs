@@ -189,7 +189,8 @@ public sealed class ProductionTests(ProductionApiFixture production) : IClassFix
         var devSigned = ApiFixture.UserToken("t", "u", issuer: "apikeys-dev");
         await HttpExpect.Error(await production.As(devSigned).GetAsync("/api/v1/users/me"), HttpStatusCode.Unauthorized, "APIKEYS-UNAUTHORIZED");
         // The production program still serves real credentials.
-        await HttpExpect.Ok(await production.User("t", "u").GetAsync("/api/v1/users/me"));
+        var tenant = await HttpTenant.Create(production);
+        await HttpExpect.Ok(await tenant.Admin.GetAsync("/api/v1/users/me"));
     }
 }
 

@@ -144,7 +144,10 @@ public abstract class ExtensionsTests(ApiFixture api)
 
         Assert.Equal("Acme", (await HttpExpect.Ok(await api.Operator().GetAsync($"/api/v1/tenants/{id}"))).GetProperty("name").GetString());
         Assert.Equal("Acme", (await HttpExpect.Ok(await api.User(id, "alice").GetAsync($"/api/v1/tenants/{id}"))).GetProperty("name").GetString());
-        await HttpExpect.Error(await api.User("elsewhere", "bob").GetAsync($"/api/v1/tenants/{id}"), HttpStatusCode.NotFound, "APIKEYS-TENANT-NOT-FOUND");
+        var elsewhere = await HttpTenant.Create(api);
+        await HttpExpect.Error(await elsewhere.Admin.GetAsync($"/api/v1/tenants/{id}"), HttpStatusCode.NotFound, "APIKEYS-TENANT-NOT-FOUND");
+        // Someone no tenant has added is told that, and nothing of this one.
+        await HttpExpect.Error(await api.User("elsewhere", "bob").GetAsync($"/api/v1/tenants/{id}"), HttpStatusCode.Forbidden, "APIKEYS-NOT-MEMBER");
         await HttpExpect.Error(await api.Operator().GetAsync("/api/v1/tenants/never-made"), HttpStatusCode.NotFound, "APIKEYS-TENANT-NOT-FOUND");
 
         await HttpExpect.Error(await api.Operator().PostAsJsonAsync("/api/v1/tenants", new { id, name = "Again", firstAdmin = "alice" }),

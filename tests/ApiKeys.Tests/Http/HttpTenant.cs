@@ -35,6 +35,9 @@ public sealed class HttpTenant
         return tenant;
     }
 
+    /// <summary>A tenant made some other way, to generate keys in and call as its users.</summary>
+    public static HttpTenant Existing(ApiFixture api, string id) => new(api, id);
+
     public HttpClient User(string userId) => Api.User(Id, userId);
 
     public async Task<HttpClient> AddUser(string userId, params string[] roles)

@@ -31,6 +31,10 @@ async function route() {
   try {
     me ??= await api("GET", "/api/v1/users/me");
   } catch (error) {
+    if (error.errors?.some((e) => e.code === "APIKEYS-NOT-MEMBER")) {
+      notMemberView();
+      return;
+    }
     showError(error);
     return;
   }
@@ -71,6 +75,19 @@ function showSignedIn(signedIn, isAdmin = false) {
   for (const link of document.querySelectorAll("#nav [data-admin]")) {
     link.hidden = !isAdmin;
   }
+}
+
+/** Signed in, but the tenant has not added this user (or has removed them): nothing here is theirs to see. */
+function notMemberView() {
+  ++shown;
+  document.getElementById("nav").hidden = true;
+  document.getElementById("who").textContent = "";
+  document.getElementById("sign-out").hidden = false;
+  main.replaceChildren(
+    el("h1", {}, "You are not a member of this tenant"),
+    el("p", {}, "You signed in, but no tenant admin has added you to this tenant, or you were removed from it. " +
+      "Until an admin adds you (Administration, Users), there is nothing here for you: no keys, no settings."),
+    el("p", { class: "why" }, "Ask one of the tenant's admins to add you, then sign in again."));
 }
 
 function signInView() {
