@@ -88,6 +88,54 @@ public abstract class StorageContractTests(ClusterFixture fixture)
         Assert.Equal(Migrator.Scripts(database.Dialect).Select(s => (long)s.Version), applied);
         SqliteConnection.ClearAllPools();
     }
+
+    [Fact]
+    public async Task Keys_stored_before_search_folded_case_are_folded_by_the_migration()
+    {
+        var database = await fixture.CreateDatabase();
+        var migrator = new Migrator(database, NullLogger<Migrator>.Instance);
+        await migrator.MigrateAsync();
+        // Back to the schema before the folded column, with keys in it.
+        var (version, _, _) = Migrator.Scripts(database.Dialect).Single(s => s.Name.EndsWith("_folded_descriptions"));
+        await Execute(database, "ALTER TABLE key_catalog DROP COLUMN description_folded;");
+        if (database.Dialect == Dialect.Postgres)
+        {
+            await Execute(database, "CREATE INDEX ix_key_catalog_description_trigrams ON key_catalog USING gin (lower(description) gin_trgm_ops);");
+        }
+        await Execute(database, $"DELETE FROM schema_migrations WHERE version = {version};");
+        var descriptions = Enumerable.Range(0, 450).Select(i => i % 3 == 0 ? $"Ünïcode Käse {i}" : i % 3 == 1 ? $"İSTANBUL {i}" : $"ΟΔΟΣ {i}").ToList();
+        for (var i = 0; i < descriptions.Count; i++)
+        {
+            await Execute(database, $"""
+                INSERT INTO key_catalog (id, tenant_id, description, status, sub, sub_type, created_by_user, created, last_updated, expiry, version)
+                VALUES ('{i:x24}', 'folding', '{descriptions[i]}', 'active', 'dev', 'user', 'dev', {i}, {i}, 9999999999999, 1);
+                """);
+        }
+
+        await migrator.MigrateAsync();
+
+        var catalog = new KeyCatalog(database, new AuditLog(database));
+        foreach (var (q, every) in new[] { ("ünïcode käse", 3), ("istanbul", 3), ("οδος", 3) })
+        {
+            var found = new List<ApiKey>();
+            string? after = null;
+            do
+            {
+                var page = await catalog.List("folding", new KeyQuery(Search: q, Limit: 100, StartingAfter: after));
+                found.AddRange(page.Keys);
+                after = page.HasNext ? page.Keys[^1].Id : null;
+            }
+            while (after is not null);
+            Assert.Equal(descriptions.Count / every, found.Count);
+        }
+        SqliteConnection.ClearAllPools();
+    }
+
+    static async Task Execute(ApiKeysDatabase database, string sql)
+    {
+        await using var command = database.DataSource.CreateCommand(sql);
+        await command.ExecuteNonQueryAsync();
+    }
 }
 
 [Collection(SqliteCluster.Name)]

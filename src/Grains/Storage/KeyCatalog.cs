@@ -34,19 +34,22 @@ public sealed class KeyCatalog(ApiKeysDatabase database, AuditLog audit)
         await using var command = transaction.Connection!.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = """
-            INSERT INTO key_catalog (id, tenant_id, description, status, sub, sub_type, created_by_user, created, last_updated, expiry, version)
-            VALUES (@id, @tenant_id, @description, @status, @sub, @sub_type, @created_by_user, @created, @last_updated, @expiry, @version)
+            INSERT INTO key_catalog (id, tenant_id, description, description_folded, status, sub, sub_type, created_by_user, created,
+                last_updated, expiry, version)
+            VALUES (@id, @tenant_id, @description, @description_folded, @status, @sub, @sub_type, @created_by_user, @created,
+                @last_updated, @expiry, @version)
             ON CONFLICT (id) DO UPDATE SET
-                description = excluded.description, status = excluded.status, last_updated = excluded.last_updated,
-                expiry = excluded.expiry, version = excluded.version
+                description = excluded.description, description_folded = excluded.description_folded, status = excluded.status,
+                last_updated = excluded.last_updated, expiry = excluded.expiry, version = excluded.version
             WHERE key_catalog.version < excluded.version;
             """;
         Add(command, "id", key.Id);
         Add(command, "tenant_id", key.TenantId);
         Add(command, "description", key.Description);
+        Add(command, "description_folded", Fold(key.Description));
         Add(command, "status", StatusText(key.Status));
         Add(command, "sub", key.Sub);
-        Add(command, "sub_type", key.SubType == KeySubType.User ? "user" : "externalClient");
+        Add(command, "sub_type", SubTypeText(key.SubType));
         Add(command, "created_by_user", key.CreatedByUser);
         Add(command, "created", key.Created.ToUnixTimeMilliseconds());
         Add(command, "last_updated", key.LastUpdated.ToUnixTimeMilliseconds());
@@ -137,6 +140,11 @@ public sealed class KeyCatalog(ApiKeysDatabase database, AuditLog audit)
             filter.Append(" AND sub = @sub");
             parameters.Add(("sub", query.Sub));
         }
+        if (query.SubType is { } subType)
+        {
+            filter.Append(" AND sub_type = @sub_type");
+            parameters.Add(("sub_type", SubTypeText(subType)));
+        }
         if (query.CreatedByUser is not null)
         {
             filter.Append(" AND created_by_user = @created_by_user");
@@ -155,13 +163,13 @@ public sealed class KeyCatalog(ApiKeysDatabase database, AuditLog audit)
         }
         else
         {
-            const string search = "(lower(description) LIKE @pattern ESCAPE '\\' OR id = @search OR sub = @search OR created_by_user = @search)";
-            parameters.Add(("pattern", "%" + EscapeLike(query.Search.ToLowerInvariant()) + "%"));
+            const string search = "(description_folded LIKE @pattern ESCAPE '\\' OR id = @search OR sub = @search OR created_by_user = @search)";
+            parameters.Add(("pattern", "%" + EscapeLike(Fold(query.Search)) + "%"));
             parameters.Add(("search", query.Search));
             parameters.Add(("window", SearchWindow));
             // A search that matches often fills its page from the first keys in order: look only at those first.
             keys = await Read($"""
-                SELECT {Columns} FROM (SELECT {Columns} FROM key_catalog WHERE {filter} {order} LIMIT @window) AS first_keys
+                SELECT {Columns} FROM (SELECT {Columns}, description_folded FROM key_catalog WHERE {filter} {order} LIMIT @window) AS first_keys
                 WHERE {search} {order} LIMIT @limit;
                 """, parameters, cancellationToken);
             if (keys.Count <= query.Limit)
@@ -258,6 +266,18 @@ public sealed class KeyCatalog(ApiKeysDatabase database, AuditLog audit)
         KeyStatus.Expired => "expired",
         _ => "revoked",
     };
+
+    /// <summary>
+    /// A description as case-insensitive search compares it, the same on every database: each character mapped to its
+    /// uppercase and then lowercase form by .NET's invariant rules (one character for one, so Σ, σ and ς all become σ),
+    /// and the Turkish dotted İ and dotless ı taken as i, so "istanbul" finds "İstanbul" and "ISTANBUL". Characters
+    /// that fold to two (ß to ss) stay as they are. SQLite's lower() folds ASCII only, and PostgreSQL's follows the
+    /// database's locale, so the fold is computed here and stored beside the description.
+    /// </summary>
+    public static string Fold(string text) =>
+        text.ToUpperInvariant().ToLowerInvariant().Replace('\u0130', 'i').Replace('\u0131', 'i');
+
+    static string SubTypeText(KeySubType subType) => subType == KeySubType.User ? "user" : "externalClient";
 
     static string EscapeLike(string text) => text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
 

@@ -49,6 +49,10 @@ public sealed partial class Migrator(ApiKeysDatabase database, ILogger<Migrator>
         foreach (var (version, name, sql) in scripts.Where(s => !applied.Contains(s.Version)))
         {
             await ExecuteAsync(connection, transaction, sql, cancellationToken);
+            if (DataSteps.TryGetValue(name[(name.IndexOf('_') + 1)..], out var step))
+            {
+                await step(connection, transaction, cancellationToken);
+            }
             await using var record = connection.CreateCommand();
             record.Transaction = transaction;
             record.CommandText = "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, @at);";
@@ -59,6 +63,52 @@ public sealed partial class Migrator(ApiKeysDatabase database, ILogger<Migrator>
             LogApplied(version, name);
         }
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Work a script needs done on existing rows that SQL cannot do the same way in both dialects, keyed by the script's
+    /// name without its version; it runs right after the script, in the same transaction, so it is done exactly once.
+    /// </summary>
+    static readonly Dictionary<string, Func<DbConnection, DbTransaction, CancellationToken, Task>> DataSteps = new()
+    {
+        ["folded_descriptions"] = FoldDescriptions,
+    };
+
+    /// <summary>Fills <c>description_folded</c> for the keys stored before it existed, 200 at a time in id order (SQLite takes at most 500 SELECTs in one compound).</summary>
+    static async Task FoldDescriptions(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        var after = "";
+        while (true)
+        {
+            var keys = new List<(string Id, string Description)>();
+            await using (var read = connection.CreateCommand())
+            {
+                read.Transaction = transaction;
+                read.CommandText = "SELECT id, description FROM key_catalog WHERE id > @after ORDER BY id LIMIT 200;";
+                read.Parameters.Add(Parameter(read, "after", after));
+                await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    keys.Add((reader.GetString(0), reader.GetString(1)));
+                }
+            }
+            if (keys.Count == 0)
+            {
+                return;
+            }
+            await using var write = connection.CreateCommand();
+            write.Transaction = transaction;
+            var folded = new System.Text.StringBuilder();
+            for (var i = 0; i < keys.Count; i++)
+            {
+                folded.Append(i == 0 ? "SELECT " : " UNION ALL SELECT ").Append($"@id{i} AS id, @folded{i} AS folded");
+                write.Parameters.Add(Parameter(write, $"id{i}", keys[i].Id));
+                write.Parameters.Add(Parameter(write, $"folded{i}", KeyCatalog.Fold(keys[i].Description)));
+            }
+            write.CommandText = $"UPDATE key_catalog SET description_folded = f.folded FROM ({folded}) AS f WHERE key_catalog.id = f.id;";
+            await write.ExecuteNonQueryAsync(cancellationToken);
+            after = keys[^1].Id;
+        }
     }
 
     /// <summary>The embedded scripts of a dialect, ordered by version.</summary>
