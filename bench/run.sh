@@ -10,7 +10,7 @@
 #              half of peak, revocation bound;
 #   separate   a private PostgreSQL, one silo and two Api front ends (Orleans clients), each its own process: hot key,
 #              N keys drawn uniformly, memory per active key grain and per cached key, admin search at N keys in one
-#              tenant, revocation bound across both front ends.
+#              tenant, the tenant's top keys over 7 and 31 days, revocation bound across both front ends.
 #
 # Needs the .NET SDK, curl, python3, wrk (Debian: apt-get install wrk) and, for the memory figures, dotnet-counters and
 # dotnet-trace (dotnet tool install -g dotnet-counters; dotnet tool install -g dotnet-trace).
@@ -165,6 +165,15 @@ read -r uniform_rps uniform_p50 uniform_p99 uniform_errors < <(wrk_uniform "$fro
 # the ratio: on a shared machine its Lua request hook takes CPU from the service.
 head -n 1 "$work/tokens" >"$work/hot-token"
 read -r scripted_hot_rps _ _ _ < <(wrk_uniform "$front/api/v1/auth/verify" "$work/hot-token")
+# The tenant's keys ranked by use over the longest windows, once every key has usage rows (one to three minutes each):
+# the first request computes the ranking (ms), the load after it is served from the ranking the silo keeps.
+admin_top() {
+  local url="$front/api/v1/api-keys/usage?window=$1&limit=10"
+  curl -sf -o /dev/null -w '%{time_total}' -H "Authorization: Bearer $split_admin" "$url" | awk '{ printf "%.0f ", $1 * 1000 }'
+  CONNECTIONS=4 DURATION=$(( (duration + 1) / 2 )) wrk_run "$url" -H "Authorization: Bearer $split_admin"
+}
+read -r top7_first top7_rps top7_p50 top7_p99 _ < <(admin_top P7D)
+read -r top31_first top31_rps top31_p50 top31_p99 _ < <(admin_top P31D)
 read -r silo_heap1 grains_active < <(memory "$silo_pid" "$grains")
 read -r front_heap1 cached < <(memory "$front_pid" "$answers")
 log "separate: revocation under load through both front ends"
@@ -188,6 +197,8 @@ cat <<TABLE
 | admin search at $keys keys in one tenant, a rare match (q=key 12: 1% of keys, all old; limit 20, 4 connections, PostgreSQL) | $rare_rps req/s, p50 $rare_p50 ms, p99 $rare_p99 ms | | | p99 ≤ 100 ms |
 | the same, a common match (q=bench: every key) | $common_rps req/s, p50 $common_p50 ms, p99 $common_p99 ms | | | p99 ≤ 100 ms |
 | admin list at $keys keys in one tenant (newest first, limit 20) | $list_rps req/s, p50 $list_p50 ms, p99 $list_p99 ms | | | p99 ≤ 100 ms |
+| top keys by use at $keys keys used in the window (window=P7D, limit 10, PostgreSQL): computed, then reused (4 connections) | computed in $top7_first ms; then $top7_rps req/s, p50 $top7_p50 ms, p99 $top7_p99 ms | | | stated |
+| the same, window=P31D | computed in $top31_first ms; then $top31_rps req/s, p50 $top31_p50 ms, p99 $top31_p99 ms | | | stated |
 | garbage tokens (bad checksum), rejected without a grain call (embedded) | $garbage_rps req/s | $base_rps req/s | $(ratio "$garbage_rps" "$base_rps") | ≥ 0.8 |
 
 Machine: $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo); wrk -t2 -c$connections -d${duration}s on loopback; service, PostgreSQL and load generator share the machine. Run took $(( $(date +%s) - started )) s.

@@ -1,3 +1,4 @@
+using ApiKeys.Grains.Monitoring;
 using ApiKeys.Grains.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Concurrency;
@@ -13,6 +14,7 @@ public sealed class MonitoringGrain(
     AuditLog audit,
     UsageLog usage,
     KeyCatalog catalog,
+    UsageRankings rankings,
     [FromKeyedServices(Clock.Key)] TimeProvider time) : Grain, IMonitoringGrain
 {
     /// <summary>The longest usage window, and the most buckets one answer holds.</summary>
@@ -41,7 +43,8 @@ public sealed class MonitoringGrain(
 
     public async Task<KeyUsage> GetKeyUsage(Caller caller, string keyId, TimeSpan window, TimeSpan bucket)
     {
-        var (windowMinutes, bucketMinutes) = CheckWindow(window, bucket);
+        var windowMinutes = CheckWindow(window);
+        var bucketMinutes = CheckBucket(window, bucket);
         var key = await GrainFactory.GetGrain<IApiKeyGrain>(keyId).Read(caller);
         var end = UsageLog.MinuteOf(time.GetUtcNow()) + 1;
         var start = end - windowMinutes;
@@ -61,12 +64,24 @@ public sealed class MonitoringGrain(
         {
             throw new ApiKeysException(ProblemCode.InvalidArgument, $"limit must be between 1 and {KeyQuery.MaxLimit}.", "limit");
         }
-        var (windowMinutes, _) = CheckWindow(window, TimeSpan.FromMinutes(1));
+        var windowMinutes = CheckWindow(window);
         await RequireAdmin(caller);
-        var from = UsageLog.MinuteOf(time.GetUtcNow()) + 1 - windowMinutes;
-        var top = await usage.Top(caller.TenantId, from, limit);
-        var keys = await catalog.GetMany(caller.TenantId, top.Select(t => t.KeyId).ToList());
-        return top.Where(t => keys.ContainsKey(t.KeyId)).Select(t => new KeyUsageTotal(keys[t.KeyId], t.Successes, t.Failures)).ToList();
+        // Usage of deleted keys stays until pruned: ask for more than needed, and past them while keys are missing. The
+        // first batch is the recent ranking the silo keeps (UsageRankings); deleted keys and statuses are read afresh.
+        var ranked = new List<KeyUsageTotal>();
+        var batch = limit * 2;
+        for (var skip = 0; ; skip += batch)
+        {
+            var top = skip == 0
+                ? await rankings.Top(caller.TenantId, windowMinutes, batch)
+                : await usage.Top(caller.TenantId, UsageLog.MinuteOf(time.GetUtcNow()) + 1 - windowMinutes, skip, batch);
+            var keys = await catalog.GetMany(caller.TenantId, top.Select(t => t.KeyId).ToList());
+            ranked.AddRange(top.Where(t => keys.ContainsKey(t.KeyId)).Select(t => new KeyUsageTotal(keys[t.KeyId], t.Successes, t.Failures)));
+            if (ranked.Count >= limit || top.Count < batch)
+            {
+                return ranked.Take(limit).ToList();
+            }
+        }
     }
 
     public Task Record(IReadOnlyList<AuditEvent> events)
@@ -79,12 +94,19 @@ public sealed class MonitoringGrain(
         return audit.Append(events);
     }
 
-    static (long Window, long Bucket) CheckWindow(TimeSpan window, TimeSpan bucket)
+    /// <summary>A window of whole minutes up to <see cref="MaxWindow"/>, in minutes.</summary>
+    static long CheckWindow(TimeSpan window)
     {
         if (window <= TimeSpan.Zero || window > MaxWindow || window.Ticks % TimeSpan.TicksPerMinute != 0)
         {
             throw new ApiKeysException(ProblemCode.InvalidArgument, $"window is whole minutes, at most {MaxWindow.TotalDays:0} days.", "window");
         }
+        return (long)window.TotalMinutes;
+    }
+
+    /// <summary>A bucket of whole minutes that divides the window into at most <see cref="MaxBuckets"/>, in minutes.</summary>
+    static long CheckBucket(TimeSpan window, TimeSpan bucket)
+    {
         if (bucket <= TimeSpan.Zero || bucket > window || bucket.Ticks % TimeSpan.TicksPerMinute != 0 || window.Ticks % bucket.Ticks != 0)
         {
             throw new ApiKeysException(ProblemCode.InvalidArgument, "bucket is whole minutes and divides the window.", "bucket");
@@ -93,7 +115,7 @@ public sealed class MonitoringGrain(
         {
             throw new ApiKeysException(ProblemCode.InvalidArgument, $"window / bucket is at most {MaxBuckets} buckets.", "bucket");
         }
-        return ((long)window.TotalMinutes, (long)bucket.TotalMinutes);
+        return (long)bucket.TotalMinutes;
     }
 
     async Task RequireAdmin(Caller caller)

@@ -1,3 +1,4 @@
+using ApiKeys.Grains.Monitoring;
 using System.Text.Json;
 using ApiKeys.Grains.Storage;
 
@@ -109,6 +110,62 @@ public abstract class UsageTests(ClusterFixture fixture)
         // A deleted key's usage is history: it leaves the ranking before the limit applies.
         await scenario.Grains.User(scenario.Developer).DeleteKey(scenario.Developer, busy.Key.Id);
         Assert.Equal([quiet.Key.Id], (await monitoring.TopKeys(scenario.Admin, TimeSpan.FromHours(1), 1)).Select(t => t.Key.Id));
+    }
+
+    [Fact]
+    public async Task The_ranking_reaches_past_any_number_of_deleted_keys()
+    {
+        var scenario = await Scenario.Create(fixture.Client, maxKeysPerUser: 10);
+        var keys = new List<IssuedApiKey>();
+        for (var uses = 5; uses > 0; uses--)
+        {
+            var key = await scenario.Generate(description: $"{uses} uses");
+            for (var i = 0; i < uses; i++)
+            {
+                await fixture.Client.ValidateKey(key.Token);
+            }
+            await scenario.Key(key.Key.Id).FlushUsage();
+            keys.Add(key);
+        }
+        // The three most used go: the ranking's first two batches (twice the limit each) hold nothing but them.
+        foreach (var deleted in keys.Take(3))
+        {
+            await scenario.Grains.User(scenario.Developer).DeleteKey(scenario.Developer, deleted.Key.Id);
+        }
+
+        var top = await fixture.Client.GetGrain<IMonitoringGrain>(0).TopKeys(scenario.Admin, TimeSpan.FromDays(31), 1);
+
+        Assert.Equal([(keys[3].Key.Id, 2L)], top.Select(t => (t.Key.Id, t.Successes)));
+    }
+
+    [Fact]
+    public async Task A_ranking_over_a_long_window_is_reused_for_a_thousandth_of_it_but_never_shows_a_deleted_key()
+    {
+        var scenario = await Scenario.Create(fixture.Client);
+        var monitoring = fixture.Client.GetGrain<IMonitoringGrain>(0);
+        var first = await scenario.Generate(description: "first");
+        await Use(first, 2);
+        Assert.Equal([(first.Key.Id, 2L)], (await monitoring.TopKeys(scenario.Admin, TimeSpan.FromDays(7), 5)).Select(t => (t.Key.Id, t.Successes)));
+
+        var second = await scenario.Generate(description: "second");
+        await Use(second, 3);
+        // Within five minutes (a thousandth of seven days is ten) the counts are the ranking's ...
+        Assert.Equal([first.Key.Id], (await monitoring.TopKeys(scenario.Admin, TimeSpan.FromDays(7), 5)).Select(t => t.Key.Id));
+        // ... but a deleted key leaves it at once.
+        await scenario.Grains.User(scenario.Developer).DeleteKey(scenario.Developer, first.Key.Id);
+        Assert.Empty(await monitoring.TopKeys(scenario.Admin, TimeSpan.FromDays(7), 5));
+
+        fixture.Time.Advance(UsageRankings.LongestReuse);
+        Assert.Equal([(second.Key.Id, 3L)], (await monitoring.TopKeys(scenario.Admin, TimeSpan.FromDays(7), 5)).Select(t => (t.Key.Id, t.Successes)));
+
+        async Task Use(IssuedApiKey key, int times)
+        {
+            for (var i = 0; i < times; i++)
+            {
+                await fixture.Client.ValidateKey(key.Token);
+            }
+            await scenario.Key(key.Key.Id).FlushUsage();
+        }
     }
 
     [Fact]

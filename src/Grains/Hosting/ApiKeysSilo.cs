@@ -17,6 +17,7 @@ public static class ApiKeysSilo
         services.AddSingleton<AuditLog>();
         services.AddSingleton<UsageLog>();
         services.AddSingleton<KeyOperations>();
+        services.AddSingleton<Monitoring.UsageRankings>();
         services.AddHostedService<Monitoring.KeyCountGauge>();
         services.AddKeyChangeSubscriber<TenantPolicyCache>();
         services.TryAddKeyedSingleton(Clock.Key, TimeProvider.System);

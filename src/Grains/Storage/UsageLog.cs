@@ -146,21 +146,25 @@ public sealed class UsageLog(ApiKeysDatabase database, AuditLog audit)
     }
 
     /// <summary>
-    /// The tenant's keys with the most successful validations since <paramref name="fromMinute"/>, most used first; keys
-    /// since deleted (gone from the catalog) are left out before the limit applies.
+    /// The tenant's keys with the most successful validations since <paramref name="fromMinute"/>, most used first, from
+    /// position <paramref name="skip"/> on. Keys since deleted may be among them: usage rows outlive their key until pruned.
     /// </summary>
-    public async Task<IReadOnlyList<(string KeyId, long Successes, long Failures)>> Top(string tenantId, long fromMinute, int limit,
+    /// <remarks>
+    /// No join with the catalog: aggregating the window's rows is the whole cost (it grows with the keys used in the
+    /// window), and a join doubled it; the caller drops deleted keys from the few it gets back.
+    /// </remarks>
+    public async Task<IReadOnlyList<(string KeyId, long Successes, long Failures)>> Top(string tenantId, long fromMinute, int skip, int limit,
         CancellationToken cancellationToken = default)
     {
         await using var command = database.DataSource.CreateCommand("""
-            SELECT u.key_id, CAST(SUM(u.successes) AS BIGINT) AS ok, CAST(SUM(u.failures) AS BIGINT) AS failed
-            FROM key_usage u JOIN key_catalog k ON k.id = u.key_id AND k.tenant_id = u.tenant_id
-            WHERE u.tenant_id = @tenant_id AND u.minute >= @from
-            GROUP BY u.key_id ORDER BY ok DESC, failed DESC, u.key_id LIMIT @limit;
+            SELECT key_id, CAST(SUM(successes) AS BIGINT) AS ok, CAST(SUM(failures) AS BIGINT) AS failed
+            FROM key_usage WHERE tenant_id = @tenant_id AND minute >= @from
+            GROUP BY key_id ORDER BY ok DESC, failed DESC, key_id LIMIT @limit OFFSET @skip;
             """);
         Add(command, "tenant_id", tenantId);
         Add(command, "from", fromMinute);
         Add(command, "limit", limit);
+        Add(command, "skip", skip);
         var top = new List<(string, long, long)>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
