@@ -36,6 +36,33 @@ public sealed class LogRedactionTests
         Assert.Equal($"GET /api/v1/api-keys/{SecretRedaction.Redacted} failed: '{SecretRedaction.Redacted}'.", redacted);
     }
 
+    [Theory]
+    [InlineData("prefix upper-cased")]
+    [InlineData("all upper-cased")]
+    [InlineData("prefix replaced")]
+    [InlineData("prefix cut off")]
+    [InlineData("secret and checksum alone")]
+    [InlineData("secret run into more hex")]
+    public void Altered_keys_are_replaced_too(string kind)
+    {
+        var body = Key["qlk_".Length..];
+        var altered = kind switch
+        {
+            "prefix upper-cased" => "QLK_" + body,
+            "all upper-cased" => Key.ToUpperInvariant(),
+            "prefix replaced" => "x_" + body,
+            "prefix cut off" => body,
+            "secret and checksum alone" => body[(ApiKeyToken.KeyIdLength + 1)..],
+            _ => body[(ApiKeyToken.KeyIdLength + 1)..] + "abcdef",
+        };
+        var redacted = new SecretRedaction(OperatorToken).Redact($"Request path: /api/v1/users/{altered} answered 404");
+        // Lower-casing or re-prefixing what is left must not give back the key: no part of its secret remains.
+        var secret = body[(ApiKeyToken.KeyIdLength + 1)..][..64];
+        Assert.DoesNotContain(secret[..16], redacted, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains(SecretRedaction.Redacted, redacted);
+        Assert.EndsWith(" answered 404", redacted);
+    }
+
     [Fact]
     public void Text_without_secrets_is_passed_on_as_it_is()
     {
