@@ -7,7 +7,8 @@
 #   scripts/cluster.sh stop-nodes folder / start-nodes folder
 #                                       stops or starts the silos and front ends only; the database stays
 #
-# The folder holds cluster.env (API_1, API_2, SILO_1..3 health URLs, OPERATOR_TOKEN, DATABASE), each process's pid
+# The folder holds cluster.env (API_1, API_2, SILO_1..3 health URLs, the front ends' MANAGEMENT_1 and MANAGEMENT_2
+# ports, OPERATOR_TOKEN, DATABASE), each process's pid
 # and log. Front ends run in the Development environment, so POST /dev/token works against either of them.
 # CONFIGURATION=Debug|Release (default Release) picks the build.
 set -Eeuo pipefail
@@ -31,10 +32,10 @@ wait_ready() { # url, log
 start_nodes() {
   local folder=$1
   # Ports are picked afresh at every start, so a restart never waits on a port something else took meanwhile.
-  grep -vE '^(SILO|API)_' "$folder/cluster.env" >"$folder/cluster.env.next" || true
+  grep -vE '^(SILO|API|MANAGEMENT)_' "$folder/cluster.env" >"$folder/cluster.env.next" || true
   {
     for i in $(seq 1 $silos); do echo "SILO_$i=http://127.0.0.1:$(free_port)"; done
-    for i in $(seq 1 $front_ends); do echo "API_$i=http://127.0.0.1:$(free_port)"; done
+    for i in $(seq 1 $front_ends); do echo "API_$i=http://127.0.0.1:$(free_port)"; echo "MANAGEMENT_$i=$(free_port)"; done
   } >>"$folder/cluster.env.next"
   mv "$folder/cluster.env.next" "$folder/cluster.env"
   # shellcheck disable=SC1091
@@ -44,7 +45,7 @@ start_nodes() {
     # Run from the build folder, so the content root (and its appsettings.json) is the program's own. Urls, unprefixed,
     # outranks the Urls in appsettings.json.
     (cd "$root/artifacts/bin/ApiKeys.Silo/$lower" && ApiKeys__Database=postgres ConnectionStrings__ApiKeys="$DATABASE" \
-      Orleans__SiloPort="$(free_port)" Orleans__GatewayPort="$(free_port)" Urls="${!url}" \
+      Orleans__SiloPort="$(free_port)" Orleans__GatewayPort="$(free_port)" Urls="${!url}" Management__Port="${!url##*:}" \
       exec nohup dotnet ApiKeys.Silo.dll >>"$folder/silo-$i.log" 2>&1) &
     echo $! >"$folder/silo-$i.pid"
     # The first silo creates the cluster; the others join it.
@@ -52,9 +53,9 @@ start_nodes() {
   done
   for i in $(seq 2 $silos); do local url="SILO_$i"; wait_ready "${!url}" "$folder/silo-$i.log"; done
   for i in $(seq 1 $front_ends); do
-    local url="API_$i"
+    local url="API_$i" management="MANAGEMENT_$i"
     (cd "$root/artifacts/bin/ApiKeys.Api/$lower" && Orleans__Client=true ApiKeys__Database=postgres ConnectionStrings__ApiKeys="$DATABASE" \
-      Urls="${!url}" ASPNETCORE_ENVIRONMENT=Development Auth__OperatorToken="$OPERATOR_TOKEN" \
+      Urls="${!url};http://127.0.0.1:${!management}" Management__Port="${!management}" ASPNETCORE_ENVIRONMENT=Development Auth__OperatorToken="$OPERATOR_TOKEN" \
       Auth__Jwt__Issuer=apikeys-cluster Auth__Jwt__SigningKeys__0="$SIGNING_KEY" \
       exec nohup dotnet ApiKeys.Api.dll >>"$folder/api-$i.log" 2>&1) &
     echo $! >"$folder/api-$i.pid"

@@ -22,7 +22,7 @@ namespace ApiKeys.ServiceDefaults;
 /// What every ApiKeys host (Api and Silo) sets up the same way: OpenTelemetry metrics and traces, health checks, request
 /// logging and redacted logs. Settings:
 /// <list type="bullet">
-/// <item><c>Telemetry:Prometheus</c> (true): serve the metrics for Prometheus to scrape at <c>/metrics</c>.</item>
+/// <item><c>Telemetry:Prometheus</c> (true): serve the metrics for Prometheus to scrape at <c>/metrics</c> on the management port (<see cref="ManagementPort"/>).</item>
 /// <item><c>OTEL_EXPORTER_OTLP_ENDPOINT</c> (the OpenTelemetry variable): export metrics, traces and logs over OTLP.</item>
 /// <item><c>Telemetry:Tracing</c> (on when OTLP is): record traces, through the Api, the grain calls and the database.</item>
 /// <item><c>Telemetry:TraceSampleRatio</c> (1): the share of requests traced; a trace started upstream is followed.</item>
@@ -37,6 +37,7 @@ public static class ServiceDefaultsExtensions
         var config = builder.Configuration;
         var services = builder.Services;
         services.AddSecretRedaction(config["Auth:OperatorToken"]);
+        services.AddManagementPort();
         services.AddHttpLogging(o =>
         {
             // No headers, query or bodies: they are where credentials travel.
@@ -77,7 +78,7 @@ public static class ServiceDefaultsExtensions
 
     /// <summary>
     /// <c>/health/live</c> (the process answers: the benchmark's trivial endpoint), <c>/health/ready</c> (the database and
-    /// the cluster answer; 503 and the failing checks otherwise), and <c>/metrics</c>.
+    /// the cluster answer; 503 and the failing checks otherwise), and <c>/metrics</c> on the management port only.
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
@@ -91,8 +92,9 @@ public static class ServiceDefaultsExtensions
             .WithSummary("The database and the cluster answer: 200, or 503 naming the checks that failed.");
         if (app.Configuration.GetValue("Telemetry:Prometheus", true))
         {
-            app.MapPrometheusScrapingEndpoint().AllowAnonymous().WithHttpLogging(HttpLoggingFields.None);
+            app.MapPrometheusScrapingEndpoint().OnManagementPort().AllowAnonymous().WithHttpLogging(HttpLoggingFields.None);
         }
+        ManagementPort.WarnIfNotListening(app);
         return app;
     }
 

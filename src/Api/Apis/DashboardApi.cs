@@ -1,9 +1,10 @@
 using ApiKeys.Api.Authentication;
+using ApiKeys.ServiceDefaults;
 using Orleans.Dashboard;
 
 namespace ApiKeys.Api.Apis;
 
-/// <summary>The Orleans cluster dashboard (silos, grain types, calls), for the operator only.</summary>
+/// <summary>The Orleans cluster dashboard (silos, grain types, calls), for the operator only, on the management port.</summary>
 public static class DashboardApi
 {
     public const string Path = "/dashboard";
@@ -14,7 +15,7 @@ public static class DashboardApi
         {
             return app;
         }
-        app.MapOrleansDashboard(Path).RequireAuthorization(CallerClaims.DashboardPolicy).ExcludeFromDescription()
+        app.MapOrleansDashboard(Path).OnManagementPort().RequireAuthorization(CallerClaims.DashboardPolicy).ExcludeFromDescription()
             .WithHttpLogging(Microsoft.AspNetCore.HttpLogging.HttpLoggingFields.None);
         return app;
     }

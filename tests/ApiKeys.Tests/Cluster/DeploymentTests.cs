@@ -52,8 +52,7 @@ public sealed partial class DeploymentTests
         {
             // The health check probes the port the program listens on, at the readiness endpoint it maps.
             var check = string.Join(" ", Sequence(Service(service), "healthcheck", "test"));
-            var port = new Uri(Scalar(Service(service), "environment", "Urls").Replace("0.0.0.0", "localhost")).Port;
-            Assert.Contains($"http://localhost:{port}/health/ready", check);
+            Assert.Contains($"http://localhost:{Ports(service)[0]}/health/ready", check);
         }
         Assert.Contains("\"/health/ready\"", File.ReadAllText(Path.Combine(Root, "src", "ServiceDefaults", "ServiceDefaults.cs")));
         Assert.Contains("app.MapDefaultEndpoints();", File.ReadAllText(Path.Combine(Root, "src", "Silo", "Program.cs")));
@@ -96,11 +95,16 @@ public sealed partial class DeploymentTests
             Assert.Equal("/metrics", Scalar(job, "metrics_path"));
             var discovery = (YamlMappingNode)((YamlSequenceNode)job["dns_sd_configs"]).Children[0];
             Assert.Equal([service], Sequence(discovery, "names"));
-            var port = new Uri(Scalar(Service(service), "environment", "Urls").Replace("0.0.0.0", "localhost")).Port;
-            Assert.Equal(port.ToString(), Scalar(discovery, "port"));
+            // Metrics answer on the management port only, which the program listens on.
+            var management = Scalar(Service(service), "environment", "Management__Port");
+            Assert.Equal(management, Scalar(discovery, "port"));
+            Assert.Contains(int.Parse(management), Ports(service));
         }
-        // The gateway keeps /metrics off the internet.
-        Assert.Contains("location = /metrics", File.ReadAllText(Path.Combine(Root, "deploy", "nginx.conf")));
+        // The gateway forwards the front ends' API port, which is not their management port, so /metrics and the
+        // cluster dashboard are off the internet by any spelling.
+        var apiPort = Ports("api")[0];
+        Assert.NotEqual(apiPort.ToString(), Scalar(Service("api"), "environment", "Management__Port"));
+        Assert.Contains($"server api:{apiPort} resolve;", File.ReadAllText(Path.Combine(Root, "deploy", "nginx.conf")));
 
         var volumes = Sequence(Service("grafana"), "volumes").ToList();
         Assert.Contains("./deploy/grafana/provisioning:/etc/grafana/provisioning:ro", volumes);
@@ -130,6 +134,10 @@ public sealed partial class DeploymentTests
         var parts = setting.Split(':');
         return parts[0] == "Auth" && Regex.IsMatch(source, $@"public \S+ {parts[^1]} \{{ get; set; \}}");
     }
+
+    /// <summary>The ports a service's program listens on, in the order its Urls setting names them.</summary>
+    int[] Ports(string service) =>
+        Scalar(Service(service), "environment", "Urls").Split(';').Select(url => new Uri(url.Replace("0.0.0.0", "localhost")).Port).ToArray();
 
     YamlMappingNode Services => (YamlMappingNode)compose["services"];
 

@@ -44,7 +44,11 @@ public class ApiFixture : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>The least level captured; by default the configured levels apply, and the log-scan fixture lowers every category to Trace.</summary>
     protected virtual LogLevel CapturedLevel => LogLevel.Information;
 
-    public ApiFixture() => UseKestrel(0);
+    /// <summary>The operator's port: metrics and the cluster dashboard answer here only.</summary>
+    public int ManagementPort { get; } = TestMachine.FreePort();
+
+    // Kestrel binds what the urls setting names: a port of its choosing for the public API, and the management port.
+    public ApiFixture() => UseKestrel();
 
     /// <summary>Settings that choose how the front end reaches the grains; embedded (a co-hosted silo on SQLite) unless overridden.</summary>
     protected virtual void ConfigureMode(IWebHostBuilder builder)
@@ -62,7 +66,8 @@ public class ApiFixture : WebApplicationFactory<Program>, IAsyncLifetime
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(Environment);
-        builder.UseSetting("urls", "http://127.0.0.1:0");
+        builder.UseSetting("urls", $"http://127.0.0.1:0;http://127.0.0.1:{ManagementPort}");
+        builder.UseSetting("Management:Port", ManagementPort.ToString());
         builder.UseSetting("ApiKeys:Sqlite", DatabasePath);
         builder.UseSetting("Orleans:SiloPort", TestMachine.FreePort().ToString());
         builder.UseSetting("Orleans:GatewayPort", TestMachine.FreePort().ToString());
@@ -103,8 +108,23 @@ public class ApiFixture : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>A client with no credential.</summary>
     public HttpClient Anonymous() => new() { BaseAddress = BaseAddress };
 
-    /// <summary>Where Kestrel listens.</summary>
-    public Uri BaseAddress => new(Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
+    /// <summary>Where Kestrel listens for the public API.</summary>
+    public Uri BaseAddress => new(Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses
+        .First(address => new Uri(address).Port != ManagementPort));
+
+    /// <summary>Where the operator's tooling reaches the process.</summary>
+    public Uri ManagementAddress => new($"http://127.0.0.1:{ManagementPort}");
+
+    /// <summary>A client of the management port with no credential.</summary>
+    public HttpClient Management(string? credential = null)
+    {
+        var client = new HttpClient { BaseAddress = ManagementAddress };
+        if (credential is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", credential);
+        }
+        return client;
+    }
 
     /// <summary>A client that sends <paramref name="credential"/> as its Bearer token.</summary>
     public HttpClient As(string credential)

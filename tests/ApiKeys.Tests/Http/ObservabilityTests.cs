@@ -126,32 +126,34 @@ public sealed partial class ObservabilityTests(MetricsApiFixture api) : IClassFi
         var key = await tenant.Generate();
         foreach (var path in new[] { "/dashboard/", "/dashboard/index.html", "/dashboard/ClusterStats" })
         {
-            var refused = await api.Anonymous().GetAsync(path);
+            var refused = await api.Management().GetAsync(path);
             Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
             Assert.StartsWith("Basic", refused.Headers.WwwAuthenticate.ToString());
-            Assert.Equal(HttpStatusCode.Unauthorized, (await tenant.Admin.GetAsync(path)).StatusCode);
-            Assert.Equal(HttpStatusCode.Unauthorized, (await api.As(key.Token).GetAsync(path)).StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await api.Management(ApiFixture.UserToken(tenant.Id, "admin")).GetAsync(path)).StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await api.Management(key.Token).GetAsync(path)).StatusCode);
             Assert.Equal(HttpStatusCode.Unauthorized, (await Basic("wrong-token").GetAsync(path)).StatusCode);
+            // The public port has no dashboard at all, not even for the operator.
+            Assert.Equal(HttpStatusCode.NotFound, (await api.Operator().GetAsync(path)).StatusCode);
         }
 
         var page = await Basic(ApiFixture.OperatorToken).GetAsync("/dashboard/");
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.Contains("<html", await page.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
-        Assert.Equal(HttpStatusCode.OK, (await api.Operator().GetAsync("/dashboard/ClusterStats")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await api.Management(ApiFixture.OperatorToken).GetAsync("/dashboard/ClusterStats")).StatusCode);
         // The live log stream is hidden, even from the operator.
-        Assert.Equal(HttpStatusCode.Forbidden, (await api.Operator().GetAsync("/dashboard/Trace")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await api.Management(ApiFixture.OperatorToken).GetAsync("/dashboard/Trace")).StatusCode);
     }
 
     HttpClient Basic(string password)
     {
-        var client = api.Anonymous();
+        var client = api.Management();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("operator:" + password)));
         return client;
     }
 
     async Task<Scrape> Scrape()
     {
-        var response = await api.Anonymous().GetAsync("/metrics");
+        var response = await api.Management().GetAsync("/metrics");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return new Scrape(await response.Content.ReadAsStringAsync());
     }
