@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# CI entry point: runs the README's test command on a clean checkout and ends with "N passed, N failed".
-# The tests need the .NET SDK, curl and jq, and a PostgreSQL 15 server: this starts a private one in a temp folder on
-# a loopback port (scripts/postgres.sh, as a non-root user) and stops it at the end. SQLite needs nothing.
+# The README's test command: installs what the tests need and is missing (curl, jq, python3, Debian's chromium and
+# PostgreSQL 15 server, through apt-get as root or with sudo), starts a private PostgreSQL in a temp folder on a
+# loopback port (scripts/postgres.sh, as a non-root user), runs `dotnet test ApiKeys.sln`, stops the database, and ends
+# with "N passed, N failed". SQLite needs nothing. .ci/run calls this on a clean checkout.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 

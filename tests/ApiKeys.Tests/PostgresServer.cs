@@ -4,7 +4,7 @@ using Npgsql;
 namespace ApiKeys.Tests;
 
 /// <summary>
-/// The PostgreSQL the tests use: the one `.ci/run` started (its connection string in <c>APIKEYS_TEST_POSTGRES</c>), or else a
+/// The PostgreSQL the tests use: the one `scripts/test.sh` started (its connection string in <c>APIKEYS_TEST_POSTGRES</c>), or else a
 /// private one this test run starts with <c>scripts/postgres.sh</c> and stops when it ends. Each fixture gets a database of its own.
 /// </summary>
 public static class PostgresServer
