@@ -19,7 +19,6 @@ public enum ProblemCode
     InvalidArgument,
     EventNotFound,
     LastTenantAdmin,
-    CallerNotMember,
 }
 
 /// <summary>A rule of the product refused the call. Carries no secret, so it may be shown to the caller.</summary>

@@ -59,7 +59,6 @@ public static class ErrorTypes
         ProblemCode.InvalidArgument => InvalidArgument,
         ProblemCode.EventNotFound => EventNotFound,
         ProblemCode.LastTenantAdmin => LastAdmin,
-        ProblemCode.CallerNotMember => NotMember,
         _ => InvalidRequest,
     };
 
