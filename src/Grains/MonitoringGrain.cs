@@ -67,14 +67,12 @@ public sealed class MonitoringGrain(
         var windowMinutes = CheckWindow(window);
         await RequireAdmin(caller);
         // Usage of deleted keys stays until pruned: ask for more than needed, and past them while keys are missing. The
-        // first batch is the recent ranking the silo keeps (UsageRankings); deleted keys and statuses are read afresh.
+        // first batch is the recent ranking the silo keeps; deleted keys and statuses are read afresh.
         var ranked = new List<KeyUsageTotal>();
         var batch = limit * 2;
         for (var skip = 0; ; skip += batch)
         {
-            var top = skip == 0
-                ? await rankings.Top(caller.TenantId, windowMinutes, batch)
-                : await usage.Top(caller.TenantId, UsageLog.MinuteOf(time.GetUtcNow()) + 1 - windowMinutes, skip, batch);
+            var top = await rankings.Top(caller.TenantId, windowMinutes, skip, batch);
             var keys = await catalog.GetMany(caller.TenantId, top.Select(t => t.KeyId).ToList());
             ranked.AddRange(top.Where(t => keys.ContainsKey(t.KeyId)).Select(t => new KeyUsageTotal(keys[t.KeyId], t.Successes, t.Failures)));
             if (ranked.Count >= limit || top.Count < batch)

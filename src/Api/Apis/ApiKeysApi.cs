@@ -96,13 +96,14 @@ public static class ApiKeysApi
         {
             throw new ApiKeysException(ProblemCode.InvalidArgument, $"ids holds 1 to {KeyQuery.MaxLimit} key ids.", "/ids");
         }
-        var blank = ids.ToList().FindIndex(string.IsNullOrEmpty);
+        var given = ids.ToList();
+        var blank = given.FindIndex(string.IsNullOrEmpty);
         if (blank >= 0)
         {
             throw new ApiKeysException(ProblemCode.InvalidArgument, "Each id is a non-empty string.", $"/ids/{blank}");
         }
         // Each id is echoed in its outcome, and no answer may carry a key: refuse the call, naming the place only.
-        var key = ids.ToList().FindIndex(id => ApiKeyToken.Appears(id));
+        var key = given.FindIndex(id => ApiKeyToken.Appears(id));
         if (key >= 0)
         {
             throw new ApiKeysException(ProblemCode.InvalidArgument,

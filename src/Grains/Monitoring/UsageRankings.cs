@@ -17,10 +17,18 @@ public sealed class UsageRankings(UsageLog usage, [FromKeyedServices(Clock.Key)]
 
     readonly ConcurrentDictionary<(string TenantId, long WindowMinutes, int Count), Ranking> rankings = new();
 
-    /// <summary>The first <paramref name="count"/> keys of the tenant by successful validations over the last <paramref name="windowMinutes"/>.</summary>
-    public Task<IReadOnlyList<(string KeyId, long Successes, long Failures)>> Top(string tenantId, long windowMinutes, int count)
+    /// <summary>
+    /// <paramref name="count"/> keys of the tenant by successful validations over the last <paramref name="windowMinutes"/>,
+    /// from position <paramref name="skip"/> on. Only the first ones (skip 0) are kept; further ones are rare (they are
+    /// asked for only past deleted keys) and computed each time.
+    /// </summary>
+    public Task<IReadOnlyList<(string KeyId, long Successes, long Failures)>> Top(string tenantId, long windowMinutes, int skip, int count)
     {
         var now = time.GetUtcNow();
+        if (skip > 0)
+        {
+            return usage.Top(tenantId, FirstMinute(now, windowMinutes), skip, count);
+        }
         var ranking = rankings.AddOrUpdate((tenantId, windowMinutes, count),
             _ => Compute(tenantId, windowMinutes, count, now),
             (_, kept) => kept.Current(now) ? kept : Compute(tenantId, windowMinutes, count, now));
@@ -37,9 +45,12 @@ public sealed class UsageRankings(UsageLog usage, [FromKeyedServices(Clock.Key)]
     Ranking Compute(string tenantId, long windowMinutes, int count, DateTimeOffset now)
     {
         var reuse = TimeSpan.FromMinutes(windowMinutes) / 1000;
-        var from = UsageLog.MinuteOf(now) + 1 - windowMinutes;
+        var from = FirstMinute(now, windowMinutes);
         return new Ranking(new(() => usage.Top(tenantId, from, 0, count)), now + (reuse < LongestReuse ? reuse : LongestReuse));
     }
+
+    /// <summary>The first minute of a window of whole minutes that ends with the current one.</summary>
+    static long FirstMinute(DateTimeOffset now, long windowMinutes) => UsageLog.MinuteOf(now) + 1 - windowMinutes;
 
     /// <summary>Computed once, when first asked for (the dictionary may make a rival that is never asked), until <paramref name="Until"/>.</summary>
     sealed record Ranking(Lazy<Task<IReadOnlyList<(string KeyId, long Successes, long Failures)>>> Keys, DateTimeOffset Until)
