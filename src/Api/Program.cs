@@ -1,6 +1,6 @@
 using ApiKeys.Api.Apis;
 using ApiKeys.Api.Hosting;
-using ApiKeys.Grains.Hosting;
+using ApiKeys.Hosting;
 using ApiKeys.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using ApiKeys.Grains;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
@@ -14,13 +13,13 @@ using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
-using Orleans.Diagnostics;
 
 namespace ApiKeys.ServiceDefaults;
 
 /// <summary>
 /// What every ApiKeys host (Api and Silo) sets up the same way: OpenTelemetry metrics and traces, health checks, request
-/// logging and redacted logs. Settings:
+/// logging and redacted logs. Nothing here knows the domain: the hosting layer adds the product's and Orleans' meters,
+/// traces and readiness checks (<c>ApiKeys.Hosting</c>). Settings:
 /// <list type="bullet">
 /// <item><c>Telemetry:Prometheus</c> (true): serve the metrics for Prometheus to scrape at <c>/metrics</c> on the management port (<see cref="ManagementPort"/>).</item>
 /// <item><c>OTEL_EXPORTER_OTLP_ENDPOINT</c> (the OpenTelemetry variable): export metrics, traces and logs over OTLP.</item>
@@ -50,7 +49,7 @@ public static class ServiceDefaultsExtensions
         var telemetry = services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(builder.Environment.ApplicationName))
             .WithMetrics(metrics => metrics
-                .AddMeter(Telemetry.Meter, "Microsoft.Orleans", "System.Runtime")
+                .AddMeter("System.Runtime")
                 .AddAspNetCoreInstrumentation()
                 .AddNpgsqlInstrumentation()
                 // Each scrape reads the instruments afresh (the exporter's default keeps an answer for 300 ms).
@@ -61,7 +60,6 @@ public static class ServiceDefaultsExtensions
             telemetry.WithTracing(tracing => tracing
                 .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(config.GetValue("Telemetry:TraceSampleRatio", 1.0))))
                 .AddAspNetCoreInstrumentation(o => o.Filter = context => !IsProbe(context.Request.Path))
-                .AddSource(ActivitySources.AllActivitySourceName)
                 .AddNpgsql());
         }
         if (otlp)
@@ -69,10 +67,7 @@ public static class ServiceDefaultsExtensions
             telemetry.WithLogging(configureBuilder: null, configureOptions: o => (o.IncludeFormattedMessage, o.IncludeScopes) = (true, true))
                 .UseOtlpExporter();
         }
-
-        services.AddHealthChecks()
-            .AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag], timeout: TimeSpan.FromSeconds(2))
-            .AddCheck<ClusterHealthCheck>("cluster", tags: [ReadyTag], timeout: TimeSpan.FromSeconds(2));
+        services.AddHealthChecks();
         return builder;
     }
 

@@ -1,4 +1,4 @@
-using ApiKeys.Grains.Hosting;
+using ApiKeys.Hosting;
 using ApiKeys.ServiceDefaults;
 
 // A silo of the key cluster. It serves no API, only health checks and metrics.

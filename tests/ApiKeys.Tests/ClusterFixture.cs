@@ -1,7 +1,4 @@
 using System.Collections.Concurrent;
-using ApiKeys.Grains;
-using ApiKeys.Grains.Hosting;
-using ApiKeys.Grains.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;

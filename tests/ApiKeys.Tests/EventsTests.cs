@@ -37,7 +37,7 @@ public abstract class EventsTests(ClusterFixture fixture)
         var kept = await scenario.Generate(description: "kept");
         var removed = await scenario.Generate(description: "removed");
         await scenario.Key(kept.Key.Id).Rename(scenario.Developer, "renamed");
-        await scenario.Key(kept.Key.Id).Revoke(scenario.Admin);
+        await scenario.Grains.User(scenario.Admin).RevokeKey(scenario.Admin, kept.Key.Id);
         await scenario.Grains.User(scenario.Developer).DeleteKey(scenario.Developer, removed.Key.Id);
 
         var keyEvents = (await fixture.Events(scenario.TenantId)).Where(e => e.KeyId is not null).ToList();
@@ -104,7 +104,7 @@ public abstract class EventsTests(ClusterFixture fixture)
     {
         var scenario = await Scenario.Create(fixture.Client);
         var key = await scenario.Generate();
-        await scenario.Key(key.Key.Id).Revoke(scenario.Admin);
+        await scenario.Grains.User(scenario.Admin).RevokeKey(scenario.Admin, key.Key.Id);
         for (var i = 0; i < 5; i++)
         {
             await fixture.Client.ValidateKey(key.Token);
@@ -121,11 +121,14 @@ public abstract class EventsTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task Front_ends_may_record_only_tenant_less_failure_aggregates()
+    public async Task What_front_ends_record_of_their_refusals_reaches_no_tenant()
     {
         var scenario = await Scenario.Create(fixture.Client);
-        var tenantEvent = (await fixture.Events(scenario.TenantId))[0];
-        await Assert.ThrowsAsync<ArgumentException>(() => fixture.Client.GetGrain<IMonitoringGrain>(0).Record([tenantEvent]));
+        var before = await fixture.Events(scenario.TenantId);
+        var minute = new MinuteFailures(UsageMinute.Of(fixture.Time.GetUtcNow()), fixture.Time.GetUtcNow(),
+            new Dictionary<ValidationCode, long> { [ValidationCode.Malformed] = 3 });
+        await fixture.Client.GetGrain<IEventsGrain>(0).RecordRefusals("frontend-test", [minute]);
+        Assert.Equal(before.Count, (await fixture.Events(scenario.TenantId)).Count);
     }
 
     [Fact]
@@ -135,7 +138,7 @@ public abstract class EventsTests(ClusterFixture fixture)
         var key = await scenario.Generate();
         var before = (await fixture.Events(scenario.TenantId)).Count;
 
-        await Expect.Refused(ProblemCode.TenantAdminRequired, () => scenario.Key(key.Key.Id).Revoke(scenario.Developer));
+        await Expect.Refused(ProblemCode.TenantAdminRequired, () => scenario.Grains.User(scenario.Developer).RevokeKey(scenario.Developer, key.Key.Id));
         await Expect.Refused(ProblemCode.DescriptionInvalid, () => scenario.Key(key.Key.Id).Rename(scenario.Developer, ""));
         await Expect.Refused(ProblemCode.InvalidSetting, () => scenario.Tenant.UpdateConfig(scenario.Admin, new ApiKeysConfigChange(MaxKeysPerUser: 1001)));
         await Expect.Refused(ProblemCode.TenantAdminRequired, () => scenario.Tenant.SetRoles(scenario.Developer, "dev", TenantRoles.TenantAdmin));
@@ -149,7 +152,7 @@ public abstract class EventsTests(ClusterFixture fixture)
         var scenario = await Scenario.Create(fixture.Client);
         var key = await scenario.Generate();
         var forged = Forge(key.Key.Id);
-        await scenario.Key(key.Key.Id).Revoke(scenario.Admin);
+        await scenario.Grains.User(scenario.Admin).RevokeKey(scenario.Admin, key.Key.Id);
         fixture.Time.Advance(TimeSpan.FromMinutes(1) - TimeSpan.FromTicks(fixture.Time.GetUtcNow().Ticks % TimeSpan.TicksPerMinute));
 
         for (var i = 0; i < 40; i++)

@@ -1,4 +1,3 @@
-using ApiKeys.Grains;
 using Microsoft.Data.Sqlite;
 using Orleans.Runtime;
 

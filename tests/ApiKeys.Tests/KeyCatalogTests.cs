@@ -1,4 +1,3 @@
-using ApiKeys.Grains.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ApiKeys.Tests;
@@ -53,7 +52,7 @@ public abstract class KeyCatalogTests(ClusterFixture fixture)
     public async Task Filters_by_status_and_owner_combine()
     {
         var (scenario, keys) = await TenantWithKeys();
-        await scenario.Key(keys[0].Id).Revoke(scenario.Admin);
+        await scenario.Grains.User(scenario.Admin).RevokeKey(scenario.Admin, keys[0].Id);
 
         var revoked = await Catalog.List(scenario.Admin, new KeyQuery(Status: KeyStatus.Revoked));
         var anasActive = await Catalog.List(scenario.Admin, new KeyQuery(Status: KeyStatus.Active, Sub: "ana"));

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using ApiKeys.Grains;
 
 namespace ApiKeys.Tests;
 
@@ -50,7 +49,7 @@ public sealed class KeyChangesTests(SqliteClusterFixture fixture)
         var reference = fixture.Client.CreateObjectReference<IKeyChangeListener>(listener);
         await Changes.Listen(reference);
 
-        await scenario.Key(issued.Key.Id).Revoke(scenario.Admin);
+        await scenario.Grains.User(scenario.Admin).RevokeKey(scenario.Admin, issued.Key.Id);
 
         Assert.Contains($"keys {issued.Key.Id}", listener.Heard);
     }

@@ -56,7 +56,7 @@ public abstract class KeyLifecycleTests(ClusterFixture fixture)
         var mine = await Task.WhenAll(scenario.Generate(), scenario.Generate(), scenario.Generate());
         var other = await scenario.AddUser("other-dev", TenantRoles.Developer);
         var theirs = await scenario.Generate(other);
-        await scenario.Key(mine[0].Key.Id).Revoke(scenario.Admin);
+        await scenario.Grains.User(scenario.Admin).RevokeKey(scenario.Admin, mine[0].Key.Id);
 
         var deleted = await fixture.Client.User(scenario.Developer).DeleteAllKeys(scenario.Developer);
 
@@ -77,7 +77,7 @@ public abstract class KeyLifecycleTests(ClusterFixture fixture)
         var issued = await scenario.Generate();
         Assert.True((await fixture.Client.ValidateKey(issued.Token)).Valid);
 
-        var revoked = await scenario.Key(issued.Key.Id).Revoke(scenario.Admin);
+        var revoked = await scenario.Grains.User(scenario.Admin).RevokeKey(scenario.Admin, issued.Key.Id);
 
         Assert.Equal(KeyStatus.Revoked, revoked.Status);
         Assert.Equal(ValidationCode.Revoked, (await fixture.Client.ValidateKey(issued.Token)).Code);
@@ -92,8 +92,8 @@ public abstract class KeyLifecycleTests(ClusterFixture fixture)
         var issued = await scenario.Generate();
         var other = await Scenario.Create(fixture.Client);
 
-        await Expect.Refused(ProblemCode.TenantAdminRequired, () => scenario.Key(issued.Key.Id).Revoke(scenario.Developer));
-        await Expect.Refused(ProblemCode.KeyNotFound, () => scenario.Key(issued.Key.Id).Revoke(other.Admin));
+        await Expect.Refused(ProblemCode.TenantAdminRequired, () => scenario.Grains.User(scenario.Developer).RevokeKey(scenario.Developer, issued.Key.Id));
+        await Expect.Refused(ProblemCode.KeyNotFound, () => scenario.Grains.User(other.Admin).RevokeKey(other.Admin, issued.Key.Id));
         Assert.True((await fixture.Client.ValidateKey(issued.Token)).Valid);
     }
 
@@ -103,11 +103,11 @@ public abstract class KeyLifecycleTests(ClusterFixture fixture)
         var scenario = await Scenario.Create(fixture.Client);
         var revoked = await scenario.Generate();
         var expired = await scenario.Generate(expiry: "PT1M");
-        await scenario.Key(revoked.Key.Id).Revoke(scenario.Admin);
+        await scenario.Grains.User(scenario.Admin).RevokeKey(scenario.Admin, revoked.Key.Id);
         fixture.Time.Advance(TimeSpan.FromMinutes(1));
 
-        await Expect.Refused(ProblemCode.KeyNotActive, () => scenario.Key(revoked.Key.Id).Revoke(scenario.Admin));
-        await Expect.Refused(ProblemCode.KeyNotActive, () => scenario.Key(expired.Key.Id).Revoke(scenario.Admin));
+        await Expect.Refused(ProblemCode.KeyNotActive, () => scenario.Grains.User(scenario.Admin).RevokeKey(scenario.Admin, revoked.Key.Id));
+        await Expect.Refused(ProblemCode.KeyNotActive, () => scenario.Grains.User(scenario.Admin).RevokeKey(scenario.Admin, expired.Key.Id));
 
         Assert.Equal(KeyStatus.Revoked, (await scenario.Key(revoked.Key.Id).Get())!.Status);
         Assert.Equal(KeyStatus.Expired, (await scenario.Key(expired.Key.Id).Get())!.Status);
@@ -120,10 +120,10 @@ public abstract class KeyLifecycleTests(ClusterFixture fixture)
         var a = await scenario.Generate();
         var b = await scenario.Generate();
         var already = await scenario.Generate();
-        await scenario.Key(already.Key.Id).Revoke(scenario.Admin);
+        await scenario.Grains.User(scenario.Admin).RevokeKey(scenario.Admin, already.Key.Id);
         var unknown = ApiKeyToken.NewKeyId();
 
-        var outcomes = await fixture.Client.RevokeKeys(scenario.Admin, [a.Key.Id, b.Key.Id, already.Key.Id, unknown, "not-an-id"]);
+        var outcomes = await fixture.Client.User(scenario.Admin).RevokeKeys(scenario.Admin, [a.Key.Id, b.Key.Id, already.Key.Id, unknown, "not-an-id"]);
 
         Assert.Equal(
             [new RevokeOutcome(a.Key.Id, null), new RevokeOutcome(b.Key.Id, null), new RevokeOutcome(already.Key.Id, ProblemCode.KeyNotActive),

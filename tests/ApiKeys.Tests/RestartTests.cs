@@ -1,5 +1,3 @@
-using ApiKeys.Grains;
-using ApiKeys.Grains.Hosting;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -30,7 +28,7 @@ public class RestartTests
             longLived = await grains.User(developer).GenerateKey(developer, new KeyRequest("long", "P1D"));
             shortLived = await grains.User(developer).GenerateKey(developer, new KeyRequest("short", "PT1H"));
             revoked = await grains.User(developer).GenerateKey(developer, new KeyRequest("revoked"));
-            await grains.GetGrain<IApiKeyGrain>(revoked.Key.Id).Revoke(admin);
+            await grains.User(admin).RevokeKey(admin, revoked.Key.Id);
             for (var i = 0; i < 3; i++)
             {
                 await grains.ValidateKey(longLived.Token);
@@ -62,13 +60,13 @@ public class RestartTests
                 listed.Keys.Select(k => (k.Description, k.Status)));
 
             Assert.Equal([true, false, false], listed.Keys.Select(k => k.LastUsed is not null));
-            var audit = node.Services.GetRequiredService<ApiKeys.Grains.Storage.AuditLog>();
+            var audit = node.Services.GetRequiredService<AuditLog>();
             var events = (await audit.List("acme", new EventQuery(Limit: 100))).Events;
             Assert.Equal(
                 new[] { EventTypes.TenantCreated, EventTypes.RolesUpdated, EventTypes.ConfigUpdated, EventTypes.KeyCreated, EventTypes.KeyCreated,
                     EventTypes.KeyCreated, EventTypes.KeyDeleted, EventTypes.KeyExpired }.Order(),
                 events.Select(e => e.Type).Order());
-            var usage = await grains.GetGrain<IMonitoringGrain>(0).GetKeyUsage(admin, longLived.Key.Id, TimeSpan.FromHours(3), TimeSpan.FromHours(1));
+            var usage = await grains.GetGrain<IUsageGrain>(0).GetKeyUsage(admin, longLived.Key.Id, TimeSpan.FromHours(3), TimeSpan.FromHours(1));
             Assert.Equal(3, usage.Buckets.Sum(b => b.Successes));
             await node.StopAsync();
         }

@@ -1,5 +1,3 @@
-using ApiKeys.Grains;
-using ApiKeys.Grains.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,6 +1,4 @@
-using ApiKeys.Grains.Monitoring;
 using System.Text.Json;
-using ApiKeys.Grains.Storage;
 
 namespace ApiKeys.Tests;
 
@@ -16,7 +14,7 @@ public abstract class UsageTests(ClusterFixture fixture)
         {
             keys.Add(await scenario.Generate());
         }
-        var minute = UsageLog.MinuteOf(fixture.Time.GetUtcNow());
+        var minute = UsageMinute.Of(fixture.Time.GetUtcNow());
         for (var i = 0; i < keys.Count; i++)
         {
             for (var n = 0; n <= i; n++)
@@ -39,7 +37,7 @@ public abstract class UsageTests(ClusterFixture fixture)
     {
         var scenario = await Scenario.Create(fixture.Client);
         var key = await scenario.Generate();
-        var minute = UsageLog.MinuteOf(fixture.Time.GetUtcNow());
+        var minute = UsageMinute.Of(fixture.Time.GetUtcNow());
         var at = fixture.Time.GetUtcNow();
         UsageLog.KeyFlush Flush(long successes) =>
             new(key.Key.Id, [new UsageLog.Row(key.Key.Id, scenario.TenantId, minute, successes, 1)], successes, at, []);
@@ -56,7 +54,7 @@ public abstract class UsageTests(ClusterFixture fixture)
         var scenario = await Scenario.Create(fixture.Client);
         var key = await scenario.Generate();
         StartOfMinute();
-        var minute = UsageLog.MinuteOf(fixture.Time.GetUtcNow());
+        var minute = UsageMinute.Of(fixture.Time.GetUtcNow());
         for (var i = 0; i < 37; i++)
         {
             Assert.True((await fixture.Client.ValidateKey(key.Token)).Valid);
@@ -66,14 +64,14 @@ public abstract class UsageTests(ClusterFixture fixture)
         {
             await fixture.Client.ValidateKey(key.Token);
         }
-        await scenario.Key(key.Key.Id).Revoke(scenario.Admin);
+        await scenario.Grains.User(scenario.Admin).RevokeKey(scenario.Admin, key.Key.Id);
         await fixture.Client.ValidateKey(key.Token);
 
         Assert.Empty(await fixture.Usage.Minutes(key.Key.Id, minute, minute + 2));
         await scenario.Key(key.Key.Id).FlushUsage();
 
         Assert.Equal([(minute, 37L, 0L), (minute + 1, 5L, 1L)], await fixture.Usage.Minutes(key.Key.Id, minute, minute + 2));
-        var usage = await fixture.Client.GetGrain<IMonitoringGrain>(0).GetKeyUsage(scenario.Admin, key.Key.Id, TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(5));
+        var usage = await fixture.Client.GetGrain<IUsageGrain>(0).GetKeyUsage(scenario.Admin, key.Key.Id, TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(5));
         Assert.Equal(2, usage.Buckets.Count);
         Assert.Equal(42, usage.Buckets.Sum(b => b.Successes));
         Assert.Equal(1, usage.Buckets.Sum(b => b.Failures));
@@ -96,7 +94,7 @@ public abstract class UsageTests(ClusterFixture fixture)
             }
             await scenario.Key(key.Key.Id).FlushUsage();
         }
-        var monitoring = fixture.Client.GetGrain<IMonitoringGrain>(0);
+        var monitoring = fixture.Client.GetGrain<IUsageGrain>(0);
 
         var top = await monitoring.TopKeys(scenario.Admin, TimeSpan.FromHours(1), 10);
 
@@ -133,7 +131,7 @@ public abstract class UsageTests(ClusterFixture fixture)
             await scenario.Grains.User(scenario.Developer).DeleteKey(scenario.Developer, deleted.Key.Id);
         }
 
-        var top = await fixture.Client.GetGrain<IMonitoringGrain>(0).TopKeys(scenario.Admin, TimeSpan.FromDays(31), 1);
+        var top = await fixture.Client.GetGrain<IUsageGrain>(0).TopKeys(scenario.Admin, TimeSpan.FromDays(31), 1);
 
         Assert.Equal([(keys[3].Key.Id, 2L)], top.Select(t => (t.Key.Id, t.Successes)));
     }
@@ -142,7 +140,7 @@ public abstract class UsageTests(ClusterFixture fixture)
     public async Task A_ranking_over_a_long_window_is_reused_for_a_thousandth_of_it_but_never_shows_a_deleted_key()
     {
         var scenario = await Scenario.Create(fixture.Client);
-        var monitoring = fixture.Client.GetGrain<IMonitoringGrain>(0);
+        var monitoring = fixture.Client.GetGrain<IUsageGrain>(0);
         var first = await scenario.Generate(description: "first");
         await Use(first, 2);
         Assert.Equal([(first.Key.Id, 2L)], (await monitoring.TopKeys(scenario.Admin, TimeSpan.FromDays(7), 5)).Select(t => (t.Key.Id, t.Successes)));
@@ -217,7 +215,7 @@ public abstract class UsageTests(ClusterFixture fixture)
         await scenario.Key(key.Key.Id).FlushUsage();
 
         Assert.Single(await fixture.Events(scenario.TenantId, EventTypes.ExcessiveUsage));
-        var minute = UsageLog.MinuteOf(fixture.Time.GetUtcNow());
+        var minute = UsageMinute.Of(fixture.Time.GetUtcNow());
         Assert.Equal([(minute, 170L, 0L)], await fixture.Usage.Minutes(key.Key.Id, minute, minute + 1));
     }
 
@@ -246,7 +244,7 @@ public abstract class UsageTests(ClusterFixture fixture)
         Assert.Equal(5, Data(signal).GetProperty("factor").GetInt32());
     }
 
-    const int UsageMeterQuietMinutes = ApiKeys.Grains.Monitoring.UsageMeter.QuietMinutesToEndEpisode;
+    const int UsageMeterQuietMinutes = UsageMeter.QuietMinutesToEndEpisode;
 
     async Task Validate(IssuedApiKey key, int times)
     {

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using ApiKeys.Api.Authentication;
-using ApiKeys.Grains;
 using Microsoft.Extensions.Options;
 
 namespace ApiKeys.Tests;

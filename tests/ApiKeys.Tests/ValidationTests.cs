@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
-using ApiKeys.Grains;
 
 namespace ApiKeys.Tests;
 
@@ -99,7 +98,7 @@ public abstract class ValidationTests(ClusterFixture fixture)
     {
         var scenario = await Scenario.Create(fixture.Client);
         var issued = await scenario.Generate();
-        await scenario.Key(issued.Key.Id).Revoke(scenario.Admin);
+        await scenario.Grains.User(scenario.Admin).RevokeKey(scenario.Admin, issued.Key.Id);
         await fixture.Client.ValidateKey(issued.Token);
 
         await scenario.Key(issued.Key.Id).FlushUsage();

@@ -48,12 +48,9 @@ public static class ApiKeysApi
     static async Task<Created<ApiKeyWithToken>> Create(CreateKeyRequest body, ClaimsPrincipal user, IGrainFactory grains, HttpResponse response)
     {
         var caller = user.Caller();
-        var subType = body.SubType switch
-        {
-            null or "user" => KeySubType.User,
-            "externalClient" => KeySubType.ExternalClient,
-            _ => throw new ApiKeysException(ProblemCode.InvalidArgument, "subType is user or externalClient.", "/subType"),
-        };
+        var subType = body.SubType is null ? KeySubType.User
+            : WireNames.TryParse<KeySubType>(body.SubType, out var given) ? given
+            : throw new ApiKeysException(ProblemCode.InvalidArgument, $"subType is {WireNames.Choices<KeySubType>()}.", "/subType");
         if (subType == KeySubType.ExternalClient && body.Sub is null)
         {
             throw new ApiKeysException(ProblemCode.InvalidArgument, "An externalClient key needs the client's id in sub.", "/sub");
@@ -78,23 +75,22 @@ public static class ApiKeysApi
 
     static async Task<NoContent> Delete(string id, ClaimsPrincipal user, IGrainFactory grains)
     {
-        await grains.DeleteKey(user.Caller(), RequireKeyId(id));
+        var caller = user.Caller();
+        await grains.User(caller).DeleteKey(caller, RequireKeyId(id));
         return TypedResults.NoContent();
     }
 
     static async Task<Ok<ApiKey>> Revoke(string id, ClaimsPrincipal user, IGrainFactory grains)
     {
         var caller = user.Caller();
-        // The role first, so a Developer cannot tell which ids exist by the answer.
-        await RequireTenantAdmin(grains, caller);
-        return TypedResults.Ok(await Key(grains, id).Revoke(caller));
+        return TypedResults.Ok(await grains.User(caller).RevokeKey(caller, id));
     }
 
     static async Task<Ok<RevokeResults>> RevokeMany(RevokeRequest body, ClaimsPrincipal user, IGrainFactory grains)
     {
-        if (body.Ids is not { Count: > 0 and <= KeyQuery.MaxLimit } ids)
+        if (body.Ids is not { Count: > 0 and <= Paging.MaxLimit } ids)
         {
-            throw new ApiKeysException(ProblemCode.InvalidArgument, $"ids holds 1 to {KeyQuery.MaxLimit} key ids.", "/ids");
+            throw new ApiKeysException(ProblemCode.InvalidArgument, $"ids holds 1 to {Paging.MaxLimit} key ids.", "/ids");
         }
         var given = ids.ToList();
         var blank = given.FindIndex(string.IsNullOrEmpty);
@@ -110,8 +106,7 @@ public static class ApiKeysApi
                 "This is an API key, not a key id (the 24 hex digits after qlk_). Treat the key as exposed: revoke it by its id.", $"/ids/{key}");
         }
         var caller = user.Caller();
-        await RequireTenantAdmin(grains, caller);
-        var outcomes = await grains.RevokeKeys(caller, ids.Select(id => id!));
+        var outcomes = await grains.User(caller).RevokeKeys(caller, [.. ids.Select(id => id!)]);
         return TypedResults.Ok(new RevokeResults(outcomes.Select(o => o.Error is { } code
             ? new RevokeResult(o.Id, null, ErrorTypes.For(code).With(null))
             : new RevokeResult(o.Id, KeyStatus.Revoked, null)).ToList()));
@@ -128,14 +123,6 @@ public static class ApiKeysApi
     /// <summary>Ids that cannot be key ids are answered without a grain call; they are as absent as unknown ones.</summary>
     static string RequireKeyId(string id) =>
         ApiKeyToken.IsKeyId(id) ? id : throw new ApiKeysException(ProblemCode.KeyNotFound, "No such key.");
-
-    static async Task RequireTenantAdmin(IGrainFactory grains, Caller caller)
-    {
-        if (!await grains.IsTenantAdmin(caller))
-        {
-            throw new ApiKeysException(ProblemCode.TenantAdminRequired, "Only a tenant admin may revoke keys.");
-        }
-    }
 }
 
 /// <summary>Query parameters of the list, as Qlik names them; read as text so every bad value gets a precise error.</summary>
@@ -176,11 +163,8 @@ public sealed class KeyListParameters
 
     public KeyQuery ToQuery()
     {
-        var limit = QueryText.Limit(Limit);
-        if (StartingAfter is not null && EndingBefore is not null)
-        {
-            throw Invalid("startingAfter", "startingAfter and endingBefore cannot be combined.");
-        }
+        var limit = Paging.ParseLimit(Limit);
+        Paging.Check(limit, StartingAfter, EndingBefore);
         foreach (var (name, cursor) in new[] { ("startingAfter", StartingAfter), ("endingBefore", EndingBefore) })
         {
             if (cursor is not null && !ApiKeyToken.IsKeyId(cursor))
@@ -188,14 +172,9 @@ public sealed class KeyListParameters
                 throw Invalid(name, $"{name} is a key id.");
             }
         }
-        KeyStatus? status = Status switch
-        {
-            null => null,
-            "active" => KeyStatus.Active,
-            "expired" => KeyStatus.Expired,
-            "revoked" => KeyStatus.Revoked,
-            _ => throw Invalid("status", "status is active, expired or revoked."),
-        };
+        KeyStatus? status = Status is null ? null
+            : WireNames.TryParse<KeyStatus>(Status, out var given) ? given
+            : throw Invalid("status", $"status is {WireNames.Choices<KeyStatus>()}.");
         // A '+' typed into a URL arrives as a space.
         var sort = (Sort ?? "-created").Trim();
         var descending = sort.StartsWith('-');

@@ -30,7 +30,7 @@ public static class AuditsApi
         IGrainFactory grains)
     {
         QueryText.RequireSingleValues(request);
-        var page = await grains.GetGrain<IMonitoringGrain>(0).ListEvents(user.Caller(), parameters.ToQuery());
+        var page = await grains.GetGrain<IEventsGrain>(0).ListEvents(user.Caller(), parameters.ToQuery());
         return TypedResults.Ok(new AuditList(page.Events.Select(AuditEventBody.From).ToList(),
             Links.For(request, page.Events.FirstOrDefault()?.Id, page.Events.LastOrDefault()?.Id, page.HasNext, page.HasPrevious)));
     }
@@ -41,7 +41,7 @@ public static class AuditsApi
         {
             throw new ApiKeysException(ProblemCode.EventNotFound, "No such event.");
         }
-        return TypedResults.Ok(AuditEventBody.From(await grains.GetGrain<IMonitoringGrain>(0).GetEvent(user.Caller(), id)));
+        return TypedResults.Ok(AuditEventBody.From(await grains.GetGrain<IEventsGrain>(0).GetEvent(user.Caller(), id)));
     }
 }
 
@@ -77,11 +77,8 @@ public sealed class AuditListParameters
 
     public EventQuery ToQuery()
     {
-        var limit = QueryText.Limit(Limit);
-        if (StartingAfter is not null && EndingBefore is not null)
-        {
-            throw Invalid("startingAfter", "startingAfter and endingBefore cannot be combined.");
-        }
+        var limit = Paging.ParseLimit(Limit);
+        Paging.Check(limit, StartingAfter, EndingBefore);
         var descending = (Sort?.Trim() ?? "-time") switch
         {
             "-time" => true,

@@ -1,4 +1,5 @@
 using ApiKeys.Api.Authentication;
+using ApiKeys.Hosting;
 using ApiKeys.ServiceDefaults;
 using Orleans.Dashboard;
 
@@ -11,7 +12,7 @@ public static class DashboardApi
 
     public static IEndpointRouteBuilder MapClusterDashboard(this IEndpointRouteBuilder app, IConfiguration config)
     {
-        if (!Grains.Hosting.ApiKeysHosting.Dashboard(config))
+        if (!ApiKeysHosting.Dashboard(config))
         {
             return app;
         }

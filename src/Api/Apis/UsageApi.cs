@@ -32,7 +32,7 @@ public static class UsageApi
         }
         var windowSpan = Span("window", window ?? "PT1H");
         var bucketSpan = Span("bucket", bucket ?? "PT1M");
-        var usage = await grains.GetGrain<IMonitoringGrain>(0).GetKeyUsage(user.Caller(), id, windowSpan.Value, bucketSpan.Value);
+        var usage = await grains.GetGrain<IUsageGrain>(0).GetKeyUsage(user.Caller(), id, windowSpan.Value, bucketSpan.Value);
         return TypedResults.Ok(new KeyUsageBody(id, usage.LastUsed, windowSpan.Text, bucketSpan.Text,
             usage.Buckets.Sum(b => b.Successes), usage.Buckets.Sum(b => b.Failures), usage.Buckets));
     }
@@ -41,7 +41,7 @@ public static class UsageApi
     {
         QueryText.RequireSingleValues(request);
         var windowSpan = Span("window", window ?? "PT24H");
-        var top = await grains.GetGrain<IMonitoringGrain>(0).TopKeys(user.Caller(), windowSpan.Value, QueryText.Limit(limit, fallback: 10));
+        var top = await grains.GetGrain<IUsageGrain>(0).TopKeys(user.Caller(), windowSpan.Value, Paging.ParseLimit(limit, fallback: 10));
         return TypedResults.Ok(new TopKeysBody(windowSpan.Text, top.Select(t => new KeyUsageTotalBody(t.Key, t.Successes, t.Failures)).ToList()));
     }
 

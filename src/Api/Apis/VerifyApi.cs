@@ -60,7 +60,7 @@ public static class VerifyApi
         headers[KeyIdHeader] = validation.KeyId;
         headers[TenantHeader] = IdentityHeader(validation.TenantId!);
         headers[SubHeader] = IdentityHeader(validation.Sub!);
-        headers[SubTypeHeader] = validation.SubType == KeySubType.User ? "user" : "externalClient";
+        headers[SubTypeHeader] = validation.SubType.Name();
         headers[RolesHeader] = string.Join(',', validation.Roles.Names());
         headers[IdentityEncodingHeader] = "percent";
         return TypedResults.Ok(VerifyResult.From(validation));

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using ApiKeys.Grains.Storage;
 
 namespace ApiKeys.Api.Authentication;
 
@@ -12,7 +11,7 @@ public sealed class CachedUses
 {
     readonly ConcurrentDictionary<string, Tally> keys = new(StringComparer.Ordinal);
 
-    public void Count(string keyId, DateTimeOffset now) => Add(keyId, UsageLog.MinuteOf(now), 1, now);
+    public void Count(string keyId, DateTimeOffset now) => Add(keyId, UsageMinute.Of(now), 1, now);
 
     /// <summary>Takes every count; what cannot be delivered goes back with <see cref="GiveBack"/>.</summary>
     public List<KeyUses> Take()

@@ -1,7 +1,3 @@
-using ApiKeys.Grains;
-using ApiKeys.Grains.Monitoring;
-using ApiKeys.Grains.Storage;
-
 namespace ApiKeys.Api.Authentication;
 
 /// <summary>
@@ -25,8 +21,7 @@ public sealed partial class KeyValidator(
     /// <summary>Tells this front end's events apart from another's.</summary>
     readonly string scope = "frontend-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4));
     readonly Lock gate = new();
-    readonly Dictionary<long, FailureCounts> refusals = [];
-    readonly HashSet<long> changed = [];
+    readonly FailureTally refusals = new();
 
     public ValueTask<Validation> Validate(string token)
     {
@@ -71,15 +66,9 @@ public sealed partial class KeyValidator(
     void Count(ValidationCode code)
     {
         var now = time.GetUtcNow();
-        var minute = UsageLog.MinuteOf(now);
         lock (gate)
         {
-            if (!refusals.TryGetValue(minute, out var failures))
-            {
-                refusals[minute] = failures = new FailureCounts(now);
-            }
-            failures.Add(code);
-            changed.Add(minute);
+            refusals.Add(now, code);
         }
     }
 
@@ -125,38 +114,30 @@ public sealed partial class KeyValidator(
 
     async Task FlushRefusals()
     {
-        long[] minutes;
-        List<AuditEvent> events;
+        IReadOnlyList<MinuteFailures> minutes;
         lock (gate)
         {
-            minutes = [.. changed];
-            changed.Clear();
-            events = minutes.Select(m => AuditEvents.ValidationFailed(scope, null, null, m, refusals[m].Copy())).ToList();
+            minutes = refusals.TakeChanged();
         }
-        if (events.Count == 0)
+        if (minutes.Count == 0)
         {
             return;
         }
         try
         {
-            await grains.GetGrain<IMonitoringGrain>(0).Record(events);
+            await grains.GetGrain<IEventsGrain>(0).RecordRefusals(scope, minutes);
         }
         catch
         {
             lock (gate)
             {
-                changed.UnionWith(minutes);
+                refusals.GiveBack(minutes);
             }
             throw;
         }
-        var current = UsageLog.MinuteOf(time.GetUtcNow());
         lock (gate)
         {
-            // A past minute's event is final once written; only the current one keeps growing.
-            foreach (var minute in refusals.Keys.Where(m => m < current && !changed.Contains(m)).ToList())
-            {
-                refusals.Remove(minute);
-            }
+            refusals.ForgetWritten(time.GetUtcNow());
         }
     }
 }

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
-using ApiKeys.Grains;
 using Microsoft.Extensions.Options;
 
 namespace ApiKeys.Api.Authentication;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using ApiKeys.Grains;
 
 namespace ApiKeys.Api.Authentication;
 
@@ -16,7 +15,7 @@ public sealed class ValidationMetrics
     readonly Counter<long> lookups;
     // The codes as the validation endpoints write them: valid, malformed, notFound, expired, revoked, tenantDisabled.
     readonly Dictionary<ValidationCode, KeyValuePair<string, object?>> results = Enum.GetValues<ValidationCode>().ToDictionary(
-        c => c, c => new KeyValuePair<string, object?>("result", System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(c.ToString())));
+        c => c, c => new KeyValuePair<string, object?>("result", c.Name()));
     static readonly KeyValuePair<string, object?> Hit = new("outcome", "hit");
     static readonly KeyValuePair<string, object?> Miss = new("outcome", "miss");
 

@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 using ApiKeys.Api.Apis;
 using ApiKeys.Api.Authentication;
 using ApiKeys.Api.Errors;
-using ApiKeys.Grains;
+using ApiKeys.Hosting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;

@@ -1,5 +1,3 @@
-using ApiKeys.Grains;
-using ApiKeys.Grains.Hosting;
 using ApiKeys.Tests.Http;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;

@@ -2,7 +2,6 @@ using ApiKeys.Api.Authentication;
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Security.Claims;
-using ApiKeys.Grains.Storage;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;

@@ -1,0 +1,24 @@
+namespace ApiKeys;
+
+/// <summary>Event types: Qlik's where Qlik has one, ours in the same style otherwise.</summary>
+public static class EventTypes
+{
+    public const string KeyCreated = "com.qlik.core.api-key.created";
+    public const string KeyUpdated = "com.qlik.core.api-key.updated";
+
+    /// <summary>Qlik's: <c>data.status</c> is <c>deleted</c> (removed by its owner) or <c>revoked</c>.</summary>
+    public const string KeyDeleted = "com.qlik.core.api-key.deleted";
+
+    /// <summary>Qlik's; aggregated: one event per key (or per front end, for tokens naming no key) per minute, with counts.</summary>
+    public const string ValidationFailed = "com.qlik.core.api-key.validation.failed";
+
+    public const string ConfigUpdated = "com.qlik.core.api-keys-config.updated";
+    public const string KeyExpired = "com.apikeys.api-key.expired";
+    public const string ExcessiveUsage = "com.apikeys.api-key.usage.excessive";
+    public const string RolesUpdated = "com.apikeys.user.roles.updated";
+    public const string UserRemoved = "com.apikeys.user.removed";
+    public const string TenantCreated = "com.apikeys.tenant.created";
+
+    public static readonly IReadOnlyList<string> All =
+        [KeyCreated, KeyUpdated, KeyDeleted, ValidationFailed, ConfigUpdated, KeyExpired, ExcessiveUsage, RolesUpdated, UserRemoved, TenantCreated];
+}

@@ -1,0 +1,57 @@
+using Orleans.Concurrency;
+
+namespace ApiKeys;
+
+/// <summary>One key: its record, status, expiry reminder and usage. Key: the key id.</summary>
+[Alias("ApiKeys.IApiKeyGrain")]
+public interface IApiKeyGrain : IGrainWithStringKey
+{
+    /// <summary>Called by the owner's user grain only.</summary>
+    Task<ApiKey> Create(ApiKey key, byte[] secretHash, TenantRoles ownerRoles);
+
+    /// <summary>The key as Qlik shows it, or null when it does not exist (never created, or deleted).</summary>
+    [ReadOnly]
+    Task<ApiKey?> Get();
+
+    /// <summary>
+    /// The hot path: checks the presented secret's hash in constant time, then status, expiry (against the clock, so a key
+    /// is refused from its expiry instant) and the tenant's kill switch. Does no I/O; usage is counted in memory.
+    /// </summary>
+    [ReadOnly]
+    ValueTask<Validation> Validate(byte[] secretHash);
+
+    /// <summary>The key as its owner or a TenantAdmin of its tenant sees it.</summary>
+    /// <exception cref="ApiKeysException"><see cref="ProblemCode.KeyNotFound"/> when absent or not visible to the caller.</exception>
+    Task<ApiKey> Read(Caller caller);
+
+    /// <summary>Owner or TenantAdmin: changes the description only.</summary>
+    Task<ApiKey> Rename(Caller caller, string description);
+
+    /// <summary>
+    /// Called by the caller's user grain once it has checked that the caller is a TenantAdmin (see
+    /// <see cref="IUserGrain.RevokeKey"/>): revokes an active key of the caller's tenant. Final.
+    /// </summary>
+    /// <exception cref="ApiKeysException"><see cref="ProblemCode.KeyNotActive"/> unless the key is active.</exception>
+    Task<ApiKey> Revoke(Caller caller);
+
+    /// <summary>Called by the owner's user grain when the owner leaves the tenant: revokes the key if it is active.</summary>
+    Task RevokeForRemovedOwner();
+
+    /// <summary>Called by the owner's user grain only: removes the key.</summary>
+    Task Delete();
+
+    /// <summary>Called by the owner's user grain: the owner's new roles, carried in validation answers.</summary>
+    Task SetOwnerRoles(TenantRoles roles);
+
+    /// <summary>Called by the expiry sweep: arms the expiry reminder when expiry is near, or expires the key now if it is due.</summary>
+    Task ArmExpiry();
+
+    /// <summary>Writes usage counted since the last flush; also runs on a timer and on deactivation.</summary>
+    Task FlushUsage();
+
+    /// <summary>
+    /// Successful validations a front end answered from its cache, per minute; counted as if the key had answered them,
+    /// so usage, last use and excessive usage see every validation.
+    /// </summary>
+    Task RecordUses(IReadOnlyList<MinuteUses> uses);
+}

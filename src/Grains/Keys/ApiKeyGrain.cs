@@ -1,0 +1,380 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ApiKeys.Grains.Keys;
+
+public sealed class ApiKeyState : IOutboxState
+{
+    public string TenantId { get; set; } = "";
+    public string Description { get; set; } = "";
+    public KeyStatus Status { get; set; }
+    public string Sub { get; set; } = "";
+    public KeySubType SubType { get; set; }
+    public string CreatedByUser { get; set; } = "";
+    public DateTimeOffset Created { get; set; }
+    public DateTimeOffset LastUpdated { get; set; }
+    public DateTimeOffset Expiry { get; set; }
+    public byte[] SecretHash { get; set; } = [];
+
+    /// <summary>A deleted key keeps a tombstone so a failed catalog delete can still be repaired.</summary>
+    public bool Deleted { get; set; }
+
+    /// <summary>Counts changes; the catalog never takes an older version over a newer one.</summary>
+    public int Version { get; set; }
+
+    /// <summary>Set with every change and cleared once the catalog has it; a key activating with it set re-applies it.</summary>
+    public bool CatalogPending { get; set; }
+
+    public List<AuditEvent> Outbox { get; set; } = [];
+}
+
+[GrainType("apikey")]
+public sealed partial class ApiKeyGrain(
+    [PersistentState("apikey", StorageNames.Default)] IPersistentState<ApiKeyState> state,
+    KeyCatalog catalog,
+    UsageLog usage,
+    TenantPolicyCache tenants,
+    [FromKeyedServices(Clock.Key)] TimeProvider time,
+    IOptions<ApiKeysOptions> options,
+    KeyOperations operations,
+    ILogger<ApiKeyGrain> logger) : Grain, IApiKeyGrain, IRemindable
+{
+    const string ExpiryReminder = "expiry";
+
+    TenantRoles ownerRoles;
+    Validation? identity;
+    bool expiryArmed;
+    UsageMeter? meter;
+    IGrainTimer? usageTimer;
+    Outbox<ApiKeyState>? outbox;
+
+    /// <summary>Names this activation in the ids of its aggregated events.</summary>
+    readonly string activation = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
+
+    ApiKeyState Key => state.State;
+
+    bool Exists => state.RecordExists && !Key.Deleted;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (!state.RecordExists)
+        {
+            return;
+        }
+        if (Key.CatalogPending || Key.Outbox.Count > 0)
+        {
+            await Outbox.Publish();
+        }
+        if (Exists && Key.Status == KeyStatus.Active)
+        {
+            ownerRoles = Key.SubType == KeySubType.User ? await GrainFactory.User(Key.TenantId, Key.Sub).GetRoles() : TenantRoles.None;
+            await ArmExpiry();
+            // The baseline and an ongoing excessive-usage episode outlive an activation.
+            var now = time.GetUtcNow();
+            var minute = UsageMinute.Of(now);
+            Meter().Resume(await usage.Minutes(this.GetPrimaryKeyString(), minute - UsageMeter.BaselineMinutes, minute + 1), now);
+        }
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => await FlushUsage();
+
+    public async Task<ApiKey> Create(ApiKey key, byte[] secretHash, TenantRoles roles)
+    {
+        if (state.RecordExists)
+        {
+            throw new ApiKeysException(ProblemCode.InvalidArgument, "The key exists already.");
+        }
+        state.State = new ApiKeyState
+        {
+            TenantId = key.TenantId,
+            Description = key.Description,
+            Status = KeyStatus.Active,
+            Sub = key.Sub,
+            SubType = key.SubType,
+            CreatedByUser = key.CreatedByUser,
+            Created = key.Created,
+            LastUpdated = key.LastUpdated,
+            Expiry = key.Expiry,
+            SecretHash = secretHash,
+        };
+        // An external client is not a tenant member: it carries no roles, whatever its id.
+        ownerRoles = key.SubType == KeySubType.User ? roles : TenantRoles.None;
+        await Save(KeyOperations.Created, AuditEvents.KeyCreated(ToApiKey(), key.Created));
+        await ArmExpiry();
+        return ToApiKey();
+    }
+
+    public Task<ApiKey?> Get() => Task.FromResult(Exists ? ToApiKey() : null);
+
+    public ValueTask<Validation> Validate(byte[] secretHash)
+    {
+        if (!Exists)
+        {
+            return ValueTask.FromResult(Validation.Refused(ValidationCode.NotFound));
+        }
+        var now = time.GetUtcNow();
+        // The secret is checked first, so a caller without it learns nothing about the key (front ends show a wrong
+        // secret as an unknown key); the key's tenant sees the attempt in its events.
+        if (!CryptographicOperations.FixedTimeEquals(secretHash, Key.SecretHash))
+        {
+            return ValueTask.FromResult(Refuse(ValidationCode.NotFound, now));
+        }
+        if (Key.Status == KeyStatus.Revoked)
+        {
+            return ValueTask.FromResult(Refuse(ValidationCode.Revoked, now));
+        }
+        if (Key.Status == KeyStatus.Expired || now >= Key.Expiry)
+        {
+            return ValueTask.FromResult(Refuse(ValidationCode.Expired, now));
+        }
+        var policy = tenants.Policy(Key.TenantId);
+        if (policy.IsCompletedSuccessfully)
+        {
+            return ValueTask.FromResult(Accept(policy.Result, now));
+        }
+        return AcceptLater(policy, now);
+    }
+
+    async ValueTask<Validation> AcceptLater(ValueTask<ApiKeysConfig?> policy, DateTimeOffset now) => Accept(await policy, now);
+
+    Validation Accept(ApiKeysConfig? policy, DateTimeOffset now)
+    {
+        if (policy is not { ApiKeysEnabled: true })
+        {
+            return Refuse(ValidationCode.TenantDisabled, now);
+        }
+        Meter().Success(now, policy);
+        return identity ??= new Validation(ValidationCode.Valid, this.GetPrimaryKeyString(), Key.TenantId, Key.Sub,
+            Key.SubType, ownerRoles, Key.Expiry);
+    }
+
+    /// <summary>A refusal names the key and tenant so front ends know this key counted it; they never show them for a wrong secret.</summary>
+    Validation Refuse(ValidationCode code, DateTimeOffset now)
+    {
+        Meter().Failure(now, code);
+        return new Validation(code, this.GetPrimaryKeyString(), Key.TenantId);
+    }
+
+    UsageMeter Meter()
+    {
+        // The flush interleaves with validations: it only drains memory and then waits on the database, and a
+        // validation during that wait counts into the next flush.
+        usageTimer ??= this.RegisterGrainTimer(FlushUsage, new GrainTimerCreationOptions(options.Value.UsageFlushInterval, options.Value.UsageFlushInterval)
+        {
+            Interleave = true,
+        });
+        return meter ??= new UsageMeter(this.GetPrimaryKeyString(), Key.TenantId, activation);
+    }
+
+    public async Task<ApiKey> Read(Caller caller)
+    {
+        await CheckOwnerOrAdmin(caller);
+        // Uses since the last flush are only in memory; older ones only in the catalog.
+        var stored = (await catalog.GetUsage(this.GetPrimaryKeyString())).LastUsed;
+        var recent = meter?.LastUsed;
+        return ToApiKey() with { LastUsed = recent is null || stored > recent ? stored : recent };
+    }
+
+    public async Task<ApiKey> Rename(Caller caller, string description)
+    {
+        await CheckOwnerOrAdmin(caller);
+        var previous = Key.Description;
+        Key.Description = KeyDescription.Check(description);
+        Key.LastUpdated = time.Now();
+        await Save(KeyOperations.Renamed, AuditEvents.KeyUpdated(ToApiKey(), previous, caller.UserId, Key.LastUpdated));
+        return ToApiKey();
+    }
+
+    public async Task<ApiKey> Revoke(Caller caller)
+    {
+        await CheckVisibleTo(caller);
+        if (Key.Status != KeyStatus.Active)
+        {
+            throw new ApiKeysException(ProblemCode.KeyNotActive, $"Only active keys can be revoked; this key is {Key.Status.Name()}.");
+        }
+        await Retire(KeyStatus.Revoked, caller.UserId);
+        return ToApiKey();
+    }
+
+    public async Task RevokeForRemovedOwner()
+    {
+        await ExpireIfDue();
+        if (Exists && Key.Status == KeyStatus.Active)
+        {
+            await Retire(KeyStatus.Revoked, null, "ownerRemoved");
+        }
+    }
+
+    public async Task Delete()
+    {
+        if (!Exists)
+        {
+            return;
+        }
+        Key.Deleted = true;
+        Key.SecretHash = [];
+        Key.LastUpdated = time.Now();
+        await Save(KeyOperations.Deleted, AuditEvents.KeyDeleted(ToApiKey(), "deleted", Key.Sub, null, Key.LastUpdated));
+        await AnnounceChange();
+        await Disarm();
+        await FlushUsage();
+        DeactivateOnIdle();
+    }
+
+    public Task SetOwnerRoles(TenantRoles roles)
+    {
+        ownerRoles = Key.SubType == KeySubType.User ? roles : TenantRoles.None;
+        identity = null;
+        return Task.CompletedTask;
+    }
+
+    public async Task ArmExpiry()
+    {
+        if (!Exists || Key.Status != KeyStatus.Active)
+        {
+            await Disarm();
+            return;
+        }
+        var untilExpiry = Key.Expiry - time.GetUtcNow();
+        if (untilExpiry <= TimeSpan.Zero)
+        {
+            await Retire(KeyStatus.Expired);
+        }
+        else if (untilExpiry <= options.Value.ExpiryHorizon && !expiryArmed)
+        {
+            // Reminder ticks may repeat or come late; the handler only acts once the expiry instant has passed.
+            await this.RegisterOrUpdateReminder(ExpiryReminder, untilExpiry, TimeSpan.FromMinutes(1));
+            expiryArmed = true;
+        }
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName == ExpiryReminder)
+        {
+            expiryArmed = true;
+            await ArmExpiry();
+        }
+    }
+
+    public async Task RecordUses(IReadOnlyList<MinuteUses> uses)
+    {
+        if (!Exists)
+        {
+            return;
+        }
+        var policy = await tenants.Policy(Key.TenantId) ?? ApiKeysConfig.Default;
+        foreach (var use in uses)
+        {
+            Meter().Successes(use.Minute, use.Count, use.LastUsed, policy);
+        }
+    }
+
+    public async Task FlushUsage()
+    {
+        if (meter is not { HasUnflushed: true })
+        {
+            usageTimer?.Dispose();
+            usageTimer = null;
+            return;
+        }
+        var flush = meter.Drain();
+        try
+        {
+            await usage.Flush(new UsageLog.KeyFlush(this.GetPrimaryKeyString(), flush.Rows, flush.Successes, flush.LastUsed, flush.Events));
+            meter.Flushed(time.GetUtcNow());
+        }
+        catch (Exception e)
+        {
+            meter.Restore(flush);
+            LogUsageFlushFailed(e, this.GetPrimaryKeyString());
+        }
+    }
+
+    async Task ExpireIfDue()
+    {
+        if (Exists && Key.Status == KeyStatus.Active && time.GetUtcNow() >= Key.Expiry)
+        {
+            await Retire(KeyStatus.Expired);
+        }
+    }
+
+    /// <summary>Ends an active key: revoked by <paramref name="userId"/> (or with <paramref name="reason"/>), or expired.</summary>
+    async Task Retire(KeyStatus status, string? userId = null, string? reason = null)
+    {
+        Key.Status = status;
+        Key.LastUpdated = time.Now();
+        if (status == KeyStatus.Expired)
+        {
+            await Save(KeyOperations.Expired, AuditEvents.KeyExpired(ToApiKey(), Key.LastUpdated));
+        }
+        else
+        {
+            await Save(KeyOperations.Revoked, AuditEvents.KeyDeleted(ToApiKey(), "revoked", userId, reason, Key.LastUpdated));
+        }
+        await AnnounceChange();
+        await Disarm();
+        GrainFactory.Owner(Key.TenantId, Key.SubType, Key.Sub).KeyRetired(this.GetPrimaryKeyString()).Ignore();
+    }
+
+    /// <summary>Front ends drop their cached answer for this key before the change is acknowledged.</summary>
+    Task AnnounceChange() => GrainFactory.Announce(logger, changes => changes.KeysChanged([this.GetPrimaryKeyString()]));
+
+    async Task Disarm()
+    {
+        if (await this.GetReminder(ExpiryReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+        expiryArmed = false;
+    }
+
+    /// <summary>Persists a change with its event, then mirrors it into the catalog and the audit log.</summary>
+    async Task Save(string operation, AuditEvent change)
+    {
+        identity = null;
+        Key.Version++;
+        Key.CatalogPending = true;
+        await Outbox.Save(change);
+        operations.Stored(operation);
+    }
+
+    /// <summary>
+    /// The catalog is brought up to the saved state with the events, in one transaction. Replaying an already applied
+    /// change is harmless: the catalog keeps the newest version, events are keyed by id.
+    /// </summary>
+    Outbox<ApiKeyState> Outbox => outbox ??= new(this, state, async key =>
+    {
+        await catalog.Publish(this.GetPrimaryKeyString(), key.Deleted ? null : ToApiKey(), key.Version, key.Outbox);
+        key.CatalogPending = false;
+    }, logger);
+
+    async Task CheckVisibleTo(Caller caller)
+    {
+        await ExpireIfDue();
+        if (!Exists || caller.TenantId != Key.TenantId)
+        {
+            throw NotFound();
+        }
+    }
+
+    /// <summary>A Developer cannot see another user's keys, so to them those keys do not exist.</summary>
+    async Task CheckOwnerOrAdmin(Caller caller)
+    {
+        await CheckVisibleTo(caller);
+        if (!ToApiKey().IsOwnedBy(caller) && !await GrainFactory.IsTenantAdmin(caller))
+        {
+            throw NotFound();
+        }
+    }
+
+    ApiKey ToApiKey() => new(this.GetPrimaryKeyString(), Key.TenantId, Key.Description, Key.Status, Key.Sub, Key.SubType,
+        Key.Expiry, Key.CreatedByUser, Key.Created, Key.LastUpdated);
+
+    static ApiKeysException NotFound() => new(ProblemCode.KeyNotFound, "No such key.");
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not write usage of key {KeyId}; it is kept for the next flush")]
+    partial void LogUsageFlushFailed(Exception exception, string keyId);
+}

@@ -1,0 +1,18 @@
+using System.Diagnostics.Metrics;
+
+namespace ApiKeys.Grains.Keys;
+
+/// <summary>Key lifecycle operations, counted once each is stored: <c>apikeys.key.operations</c> by <c>operation</c>.</summary>
+public sealed class KeyOperations(IMeterFactory meters)
+{
+    public const string Created = "created";
+    public const string Renamed = "renamed";
+    public const string Revoked = "revoked";
+    public const string Deleted = "deleted";
+    public const string Expired = "expired";
+
+    readonly Counter<long> operations = meters.Create(Telemetry.Meter)
+        .CreateCounter<long>("apikeys.key.operations", "{operation}", "Key lifecycle operations stored: created, renamed, revoked, deleted, expired");
+
+    public void Stored(string operation) => operations.Add(1, new KeyValuePair<string, object?>("operation", operation));
+}

@@ -1,0 +1,270 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace ApiKeys.Grains.Keys;
+
+public sealed class UserState
+{
+    public bool Member { get; set; }
+    public TenantRoles Roles { get; set; }
+
+    /// <summary>Every key the user owns and has not deleted.</summary>
+    public Dictionary<string, OwnedKey> Keys { get; set; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>What the user grain remembers of a key to count it against the limit without asking it.</summary>
+public sealed record OwnedKey(DateTimeOffset Expiry, bool Retired = false)
+{
+    public bool IsActive(DateTimeOffset now) => !Retired && now < Expiry;
+}
+
+[GrainType("user")]
+public sealed class UserGrain(
+    [PersistentState("user", StorageNames.Default)] IPersistentState<UserState> state,
+    [FromKeyedServices(Clock.Key)] TimeProvider time,
+    ILogger<UserGrain> logger) : Grain, IUserGrain
+{
+    (string TenantId, string Id, KeySubType Kind)? owner;
+
+    /// <summary>Whose keys these are: the tenant, the member's or client's id, and which of the two.</summary>
+    (string TenantId, string Id, KeySubType Kind) Owner => owner ??= UserKey.Parse(this.GetPrimaryKeyString());
+
+    string TenantId => Owner.TenantId;
+
+    string UserId => Owner.Id;
+
+    public Task<TenantRoles> GetRoles() => Task.FromResult(state.State.Member ? state.State.Roles : TenantRoles.None);
+
+    public Task<bool> IsMember() => Task.FromResult(state.State.Member);
+
+    public async Task SetRoles(TenantRoles roles)
+    {
+        RequireMemberKind();
+        state.State.Member = true;
+        state.State.Roles = roles;
+        await state.WriteStateAsync();
+        var keys = ActiveKeys(time.Now()).ToList();
+        await Task.WhenAll(keys.Select(id => Key(id).SetOwnerRoles(roles)));
+        if (keys.Count > 0)
+        {
+            await GrainFactory.Announce(logger, changes => changes.KeysChanged(keys));
+        }
+    }
+
+    public async Task Leave()
+    {
+        RequireMemberKind();
+        state.State.Member = false;
+        state.State.Roles = TenantRoles.None;
+        await state.WriteStateAsync();
+        await Task.WhenAll(ActiveKeys(time.Now()).Select(id => Key(id).RevokeForRemovedOwner()));
+    }
+
+    public async Task<IssuedApiKey> GenerateKey(Caller caller, KeyRequest request)
+    {
+        if (caller.TenantId != TenantId)
+        {
+            throw new ApiKeysException(ProblemCode.NotMember, "The owner is not in the caller's tenant.", "/sub");
+        }
+        if (request.SubType != Owner.Kind)
+        {
+            throw new ApiKeysException(ProblemCode.InvalidArgument, "The key's subType is not its owner's kind.", "/subType");
+        }
+        var config = await GrainFactory.GetGrain<ITenantGrain>(TenantId).GetConfig();
+        if (!config.ApiKeysEnabled)
+        {
+            throw new ApiKeysException(ProblemCode.ApiKeysDisabled, "API keys are not enabled in this tenant.");
+        }
+        await CheckMayGenerate(caller, request.SubType);
+        var description = KeyDescription.Check(request.Description);
+        var maximum = Duration.Parse(request.SubType == KeySubType.User ? config.MaxApiKeyExpiry : config.ScimExternalClientExpiry, "/expiry");
+        var lifetime = request.Expiry is null ? maximum : Duration.Parse(request.Expiry, "/expiry");
+        if (lifetime.Value > maximum.Value)
+        {
+            throw new ApiKeysException(ProblemCode.ExpiryTooLong, $"The expiry may be at most {maximum.Text} in this tenant.", "/expiry");
+        }
+        var now = time.Now();
+        if (lifetime.Value >= DateTimeOffset.MaxValue - now)
+        {
+            throw new ApiKeysException(ProblemCode.InvalidDuration, "The expiry is too far in the future.", "/expiry");
+        }
+        await CheckBelowLimit(config.MaxKeysPerUser, now);
+
+        var keyId = ApiKeyToken.NewKeyId();
+        var (token, secretHash) = ApiKeyToken.Issue(keyId);
+        var key = new ApiKey(keyId, TenantId, description, KeyStatus.Active, UserId, request.SubType,
+            now + lifetime.Value, caller.UserId, now, now);
+        // Reserve the place first: should creating the key fail, the reservation is found empty and dropped later.
+        state.State.Keys[keyId] = new OwnedKey(key.Expiry);
+        await state.WriteStateAsync();
+        try
+        {
+            key = await Key(keyId).Create(key, secretHash, state.State.Member ? state.State.Roles : TenantRoles.None);
+        }
+        catch
+        {
+            state.State.Keys.Remove(keyId);
+            await state.WriteStateAsync();
+            throw;
+        }
+        return new IssuedApiKey(key, token);
+    }
+
+    public async Task DeleteKey(Caller caller, string keyId)
+    {
+        if (!IsOwner(caller))
+        {
+            throw new ApiKeysException(ProblemCode.KeyNotFound, "No such key.");
+        }
+        if (!state.State.Keys.ContainsKey(keyId))
+        {
+            // Qlik's DELETE of another user's key, by a TenantAdmin, revokes it, so it stays listed as revoked. Reading
+            // it first answers anyone else as if it did not exist.
+            await Key(keyId).Read(caller);
+            await RevokeKey(caller, keyId);
+            return;
+        }
+        await Key(keyId).Delete();
+        state.State.Keys.Remove(keyId);
+        await state.WriteStateAsync();
+    }
+
+    public async Task<ApiKey> RevokeKey(Caller caller, string keyId)
+    {
+        RequireTenantAdmin(caller);
+        return await Key(RequireKeyId(keyId)).Revoke(caller);
+    }
+
+    public async Task<IReadOnlyList<RevokeOutcome>> RevokeKeys(Caller caller, IReadOnlyList<string> keyIds)
+    {
+        RequireTenantAdmin(caller);
+        var outcomes = keyIds.Distinct(StringComparer.Ordinal).Select(async id =>
+        {
+            try
+            {
+                await Key(RequireKeyId(id)).Revoke(caller);
+                return new RevokeOutcome(id, null);
+            }
+            catch (ApiKeysException e)
+            {
+                return new RevokeOutcome(id, e.Code);
+            }
+        });
+        return await Task.WhenAll(outcomes);
+    }
+
+    /// <summary>
+    /// Revoking needs TenantAdmin, checked here, in the caller's own grain, before any key is looked at: a Developer
+    /// cannot tell which ids exist by the answer, and a bulk revoke reads the roles once.
+    /// </summary>
+    void RequireTenantAdmin(Caller caller)
+    {
+        if (!IsOwner(caller) || !state.State.Member || !state.State.Roles.HasFlag(TenantRoles.TenantAdmin))
+        {
+            throw new ApiKeysException(ProblemCode.TenantAdminRequired, "Only a tenant admin may revoke keys.");
+        }
+    }
+
+    /// <summary>Ids that cannot be key ids are answered without a grain call; they are as absent as unknown ones.</summary>
+    static string RequireKeyId(string id) =>
+        ApiKeyToken.IsKeyId(id) ? id : throw new ApiKeysException(ProblemCode.KeyNotFound, "No such key.");
+
+    public async Task<int> DeleteAllKeys(Caller caller)
+    {
+        if (!IsOwner(caller))
+        {
+            throw new ApiKeysException(ProblemCode.KeyNotFound, "No such user.");
+        }
+        var ids = state.State.Keys.Keys.ToList();
+        await Task.WhenAll(ids.Select(id => Key(id).Delete()));
+        state.State.Keys.Clear();
+        await state.WriteStateAsync();
+        return ids.Count;
+    }
+
+    public async Task KeyRetired(string keyId)
+    {
+        if (state.State.Keys.TryGetValue(keyId, out var owned) && !owned.Retired)
+        {
+            state.State.Keys[keyId] = owned with { Retired = true };
+            await state.WriteStateAsync();
+        }
+    }
+
+    async Task CheckMayGenerate(Caller caller, KeySubType subType)
+    {
+        if (subType == KeySubType.User && IsOwner(caller))
+        {
+            if (!state.State.Member || !state.State.Roles.HasFlag(TenantRoles.Developer))
+            {
+                throw new ApiKeysException(ProblemCode.DeveloperRoleRequired, "Generating API keys needs the Developer role.");
+            }
+            return;
+        }
+        if (!await GrainFactory.IsTenantAdmin(caller))
+        {
+            throw new ApiKeysException(ProblemCode.TenantAdminRequired,
+                "Only a tenant admin may generate keys for another user or for an external client.", "/sub");
+        }
+        if (subType == KeySubType.ExternalClient && await GrainFactory.User(TenantId, UserId).IsMember())
+        {
+            throw new ApiKeysException(ProblemCode.InvalidArgument, "An externalClient key's sub names a client, not a member of the tenant.", "/sub");
+        }
+        if (subType == KeySubType.User && !state.State.Member)
+        {
+            throw new ApiKeysException(ProblemCode.NotMember, "The owner is not a member of the tenant.", "/sub");
+        }
+    }
+
+    /// <summary>
+    /// The limit counts active keys. Revocations reach this grain as one-way notifications, so before refusing,
+    /// ask the keys themselves: the refusal is then exact, and a lost notification costs a few reads, never a key.
+    /// </summary>
+    async Task CheckBelowLimit(int maxKeys, DateTimeOffset now)
+    {
+        if (ActiveKeys(now).Count() < maxKeys)
+        {
+            return;
+        }
+        var actual = await Task.WhenAll(ActiveKeys(now).Select(async id => (Id: id, Key: await Key(id).Get())));
+        var changed = false;
+        foreach (var (id, key) in actual)
+        {
+            if (key is null)
+            {
+                changed |= state.State.Keys.Remove(id);
+            }
+            else if (key.Status != KeyStatus.Active)
+            {
+                state.State.Keys[id] = state.State.Keys[id] with { Retired = true };
+                changed = true;
+            }
+        }
+        if (changed)
+        {
+            await state.WriteStateAsync();
+        }
+        if (ActiveKeys(now).Count() >= maxKeys)
+        {
+            throw new ApiKeysException(ProblemCode.KeyLimitReached,
+                $"The limit of {maxKeys} active API keys per user is reached; delete or let a key expire first.");
+        }
+    }
+
+    IEnumerable<string> ActiveKeys(DateTimeOffset now) =>
+        state.State.Keys.Where(k => k.Value.IsActive(now)).Select(k => k.Key);
+
+    /// <summary>Only a member owns keys as a caller; an external client never calls (see <see cref="ApiKey.IsOwnedBy"/>).</summary>
+    bool IsOwner(Caller caller) => Owner.Kind == KeySubType.User && caller.TenantId == TenantId && caller.UserId == UserId;
+
+    /// <summary>Roles and membership are a member's; an external client has neither.</summary>
+    void RequireMemberKind()
+    {
+        if (Owner.Kind != KeySubType.User)
+        {
+            throw new InvalidOperationException("An external client is not a member: it has no roles.");
+        }
+    }
+
+    IApiKeyGrain Key(string keyId) => GrainFactory.GetGrain<IApiKeyGrain>(keyId);
+}
