@@ -1,14 +1,7 @@
 // Every call the console makes goes through here: the signed-in user's bearer token, JSON both ways, a busy
 // indicator while a call is slow, and the API's error body turned into words to show.
+import { ApiError } from "./errors.js";
 import { session } from "./session.js";
-
-export class ApiError extends Error {
-  constructor(status, errors) {
-    super(errors.map((e) => e.detail || e.title).filter(Boolean).join(" ") || `The service answered ${status}.`);
-    this.status = status;
-    this.errors = errors;
-  }
-}
 
 let pending = 0;
 let showBusy;

@@ -1,6 +1,10 @@
 // The console's shell: sign-in, then one screen per location hash. Every screen uses the public REST API.
 import { api } from "./api.js";
-import { adminKeysView, eventsView, settingsView, usageView, usersView } from "./admin.js";
+import { eventsView } from "./events.js";
+import { adminKeysView } from "./keys.js";
+import { settingsView } from "./settings.js";
+import { usageView } from "./usage.js";
+import { usersView } from "./users.js";
 import { profileView } from "./profile.js";
 import { devSignIn, finishOidcSignIn, session, signInSettings, startOidcSignIn } from "./session.js";
 import { attempt, clearMessage, el, field, showError } from "./ui.js";

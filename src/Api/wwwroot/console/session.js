@@ -1,6 +1,6 @@
 // Who is signed in. The token lives in this tab's session storage and goes with every call as a bearer token, so any
 // Api process can answer any call: no server-side session, no sticky load balancing.
-import { ApiError } from "./api.js";
+import { ApiError } from "./errors.js";
 
 const tokenKey = "apikeys.session";
 const signInKey = "apikeys.oidc";

@@ -1,0 +1,121 @@
+// Keys in the tenant (TenantAdmin): search, filter, sort and page; revoke one or several.
+import { api } from "./api.js";
+import { pager } from "./pager.js";
+import { attempt, confirmAction, el, field, formatTime, showError, showInfo, status } from "./ui.js";
+
+const sorts = [
+  ["-created", "Newest first"], ["+created", "Oldest first"], ["+description", "Description A–Z"],
+  ["-description", "Description Z–A"], ["+sub", "Owner A–Z"], ["+status", "Status"], ["+createdByUser", "Created by"],
+];
+
+export async function adminKeysView(main) {
+  const q = el("input", { type: "search", name: "q", maxlength: 256, placeholder: "Name, key ID or owner" });
+  const statusFilter = el("select", { name: "status" },
+    el("option", { value: "" }, "Any status"), ["active", "expired", "revoked"].map((s) => el("option", { value: s }, s)));
+  const sort = el("select", { name: "sort" }, sorts.map(([value, label]) => el("option", { value }, label)));
+  const search = el("button", { type: "submit" }, "Search");
+  const filters = el("form", { class: "filters", role: "search", "aria-label": "Search keys" },
+    field("Search", q), field("Status", statusFilter), field("Sort", sort), el("div", { class: "actions" }, search));
+  const results = el("div", { class: "results" });
+  const query = () => {
+    const params = new URLSearchParams({ limit: "20", sort: sort.value });
+    if (q.value.trim()) {
+      params.set("q", q.value.trim());
+    }
+    if (statusFilter.value) {
+      params.set("status", statusFilter.value);
+    }
+    return `/api/v1/api-keys?${params}`;
+  };
+  const load = async (url) => {
+    const page = await attempt(search, () => api("GET", url));
+    if (page) {
+      results.replaceChildren(keysPage(page, () => load(url), load));
+    }
+  };
+  filters.addEventListener("submit", (event) => {
+    event.preventDefault();
+    load(query());
+  });
+  statusFilter.addEventListener("change", () => load(query()));
+  sort.addEventListener("change", () => load(query()));
+  main.replaceChildren(el("h1", {}, "Keys in this tenant"), filters, results);
+  await load(query());
+}
+
+function keysPage(page, reload, load) {
+  const selected = new Set();
+  const revokeSelected = el("button", { type: "button", class: "danger", disabled: true, "aria-describedby": "select-why" }, "Revoke selected");
+  const selectWhy = el("small", { id: "select-why", class: "why" }, "Select active keys to revoke them together.");
+  const updateSelection = () => {
+    revokeSelected.disabled = selected.size === 0;
+    revokeSelected.textContent = selected.size === 0 ? "Revoke selected" : `Revoke selected (${selected.size})`;
+    selectWhy.hidden = selected.size > 0;
+  };
+  revokeSelected.addEventListener("click", async () => {
+    const ids = [...selected];
+    if (!await confirmAction(`Revoke ${ids.length} keys? Revoking is final.`, "Revoke keys")) {
+      return;
+    }
+    const result = await attempt(revokeSelected, () => api("POST", "/api/v1/api-keys/actions/revoke", { ids }));
+    if (result) {
+      await reload();
+      const failed = result.data.filter((r) => r.error);
+      if (failed.length > 0) {
+        showError(new Error(`${ids.length - failed.length} revoked; ${failed.length} not: ${failed.map((f) => `${f.id} (${f.error.title})`).join(", ")}.`));
+      } else {
+        showInfo(`Revoked ${ids.length} keys.`);
+      }
+    }
+  });
+
+  const rows = page.data.map((key) => {
+    const active = key.status === "active";
+    const pick = el("input", {
+      type: "checkbox",
+      "aria-label": `Select ${key.description}`,
+      disabled: !active,
+      title: active ? null : "Only active keys can be revoked.",
+      onchange: (event) => {
+        if (event.target.checked) {
+          selected.add(key.id);
+        } else {
+          selected.delete(key.id);
+        }
+        updateSelection();
+      },
+    });
+    const revoke = el("button", {
+      type: "button",
+      class: "danger",
+      disabled: !active,
+      title: active ? null : `This key is ${key.status}; only active keys can be revoked.`,
+      onclick: async () => {
+        if (await confirmAction(`Revoke "${key.description}" (owner ${key.sub})? Revoking is final.`, "Revoke key")) {
+          if (await attempt(revoke, () => api("POST", `/api/v1/api-keys/${key.id}/actions/revoke`))) {
+            await reload();
+            showInfo(`Revoked "${key.description}".`);
+          }
+        }
+      },
+    }, "Revoke");
+    return el("tr", { "data-key-id": key.id },
+      el("td", {}, pick),
+      el("td", { "data-label": "Description" }, key.description),
+      el("td", { "data-label": "Key ID" }, el("code", {}, key.id)),
+      el("td", { "data-label": "Owner" }, key.sub),
+      el("td", { "data-label": "Status" }, status(key.status)),
+      el("td", { "data-label": "Created" }, formatTime(key.created)),
+      el("td", { "data-label": "Expires" }, formatTime(key.expiry)),
+      el("td", { "data-label": "Last used" }, formatTime(key.lastUsed)),
+      el("td", { "data-label": "Actions" }, revoke));
+  });
+  return el("div", {},
+    el("div", { class: "actions" }, revokeSelected, selectWhy),
+    page.data.length === 0
+      ? el("p", { class: "empty" }, "No keys match.")
+      : el("table", { class: "keys" },
+        el("thead", {}, el("tr", {}, ["", "Description", "Key ID", "Owner", "Status", "Created", "Expires", "Last used", ""].map((h) => el("th", { scope: "col" }, h)))),
+        el("tbody", {}, rows)),
+    pager(page.links, load));
+}
