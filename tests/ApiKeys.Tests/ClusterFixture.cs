@@ -81,21 +81,10 @@ public sealed class SqliteClusterFixture : ClusterFixture
     public override Task<ApiKeysDatabase> CreateDatabase() => Task.FromResult(ApiKeysDatabase.SqliteFile(DatabasePathOf(made++)));
 }
 
-public sealed class PostgresClusterFixture : ClusterFixture
-{
-    public override async Task<ApiKeysDatabase> CreateDatabase() => ApiKeysDatabase.Postgres(await PostgresServer.CreateDatabase());
-}
-
 [CollectionDefinition(Name)]
 public sealed class SqliteCluster : ICollectionFixture<SqliteClusterFixture>
 {
     public const string Name = "cluster on SQLite";
-}
-
-[CollectionDefinition(Name)]
-public sealed class PostgresCluster : ICollectionFixture<PostgresClusterFixture>
-{
-    public const string Name = "cluster on PostgreSQL";
 }
 
 /// <summary>A temp folder made at run time and removed afterwards.</summary>

@@ -195,6 +195,3 @@ public abstract class EventsTests(ClusterFixture fixture)
 
 [Collection(SqliteCluster.Name)]
 public sealed class EventsOnSqlite(SqliteClusterFixture fixture) : EventsTests(fixture);
-
-[Collection(PostgresCluster.Name)]
-public sealed class EventsOnPostgres(PostgresClusterFixture fixture) : EventsTests(fixture);

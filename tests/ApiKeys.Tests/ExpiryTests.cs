@@ -95,6 +95,3 @@ public abstract class ExpiryTests(ClusterFixture fixture)
 
 [Collection(SqliteCluster.Name)]
 public sealed class ExpiryOnSqlite(SqliteClusterFixture fixture) : ExpiryTests(fixture);
-
-[Collection(PostgresCluster.Name)]
-public sealed class ExpiryOnPostgres(PostgresClusterFixture fixture) : ExpiryTests(fixture);

@@ -156,6 +156,3 @@ public abstract class KeyCatalogTests(ClusterFixture fixture)
 
 [Collection(SqliteCluster.Name)]
 public sealed class KeyCatalogOnSqlite(SqliteClusterFixture fixture) : KeyCatalogTests(fixture);
-
-[Collection(PostgresCluster.Name)]
-public sealed class KeyCatalogOnPostgres(PostgresClusterFixture fixture) : KeyCatalogTests(fixture);

@@ -191,6 +191,3 @@ public abstract class KeyGenerationTests(ClusterFixture fixture)
 
 [Collection(SqliteCluster.Name)]
 public sealed class KeyGenerationOnSqlite(SqliteClusterFixture fixture) : KeyGenerationTests(fixture);
-
-[Collection(PostgresCluster.Name)]
-public sealed class KeyGenerationOnPostgres(PostgresClusterFixture fixture) : KeyGenerationTests(fixture);

@@ -163,6 +163,3 @@ public abstract class KeyLifecycleTests(ClusterFixture fixture)
 
 [Collection(SqliteCluster.Name)]
 public sealed class KeyLifecycleOnSqlite(SqliteClusterFixture fixture) : KeyLifecycleTests(fixture);
-
-[Collection(PostgresCluster.Name)]
-public sealed class KeyLifecycleOnPostgres(PostgresClusterFixture fixture) : KeyLifecycleTests(fixture);

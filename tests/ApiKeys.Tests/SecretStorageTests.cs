@@ -57,37 +57,3 @@ public sealed class SecretStorageOnSqlite(SqliteClusterFixture fixture) : Secret
         return Task.FromResult(Encoding.ASCII.GetString(all.ToArray()));
     }
 }
-
-[Collection(PostgresCluster.Name)]
-public sealed class SecretStorageOnPostgres(PostgresClusterFixture fixture) : SecretStorageTests(fixture)
-{
-    /// <summary>Every row of every table, binary columns decoded as UTF-8 so JSON grain state reads as text.</summary>
-    protected override async Task<string> StoredText()
-    {
-        var columns = new List<(string Table, string Column, string Type)>();
-        await using (var command = fixture.Database.DataSource.CreateCommand(
-            "SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = 'public';"))
-        await using (var reader = await command.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                columns.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
-            }
-        }
-        var text = new StringBuilder();
-        foreach (var table in columns.GroupBy(c => c.Table))
-        {
-            var values = table.Select(c => c.Type == "bytea"
-                ? $"COALESCE(convert_from(\"{c.Column}\", 'UTF8'), '')"
-                : $"COALESCE(\"{c.Column}\"::text, '')");
-            await using var command = fixture.Database.DataSource.CreateCommand(
-                $"SELECT concat_ws(' ', {string.Join(", ", values)}) FROM \"{table.Key}\";");
-            await using var reader = await command.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-            {
-                text.AppendLine(reader.GetString(0));
-            }
-        }
-        return text.ToString();
-    }
-}

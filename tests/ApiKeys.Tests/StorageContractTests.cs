@@ -138,6 +138,3 @@ public abstract class StorageContractTests(ClusterFixture fixture)
 
 [Collection(SqliteCluster.Name)]
 public sealed class StorageContractOnSqlite(SqliteClusterFixture fixture) : StorageContractTests(fixture);
-
-[Collection(PostgresCluster.Name)]
-public sealed class StorageContractOnPostgres(PostgresClusterFixture fixture) : StorageContractTests(fixture);

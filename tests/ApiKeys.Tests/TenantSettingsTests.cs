@@ -131,6 +131,3 @@ public abstract class TenantSettingsTests(ClusterFixture fixture)
 
 [Collection(SqliteCluster.Name)]
 public sealed class TenantSettingsOnSqlite(SqliteClusterFixture fixture) : TenantSettingsTests(fixture);
-
-[Collection(PostgresCluster.Name)]
-public sealed class TenantSettingsOnPostgres(PostgresClusterFixture fixture) : TenantSettingsTests(fixture);

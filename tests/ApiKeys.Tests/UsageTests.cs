@@ -263,6 +263,3 @@ public abstract class UsageTests(ClusterFixture fixture)
 
 [Collection(SqliteCluster.Name)]
 public sealed class UsageOnSqlite(SqliteClusterFixture fixture) : UsageTests(fixture);
-
-[Collection(PostgresCluster.Name)]
-public sealed class UsageOnPostgres(PostgresClusterFixture fixture) : UsageTests(fixture);

@@ -118,6 +118,3 @@ public abstract class ValidationTests(ClusterFixture fixture)
 
 [Collection(SqliteCluster.Name)]
 public sealed class ValidationOnSqlite(SqliteClusterFixture fixture) : ValidationTests(fixture);
-
-[Collection(PostgresCluster.Name)]
-public sealed class ValidationOnPostgres(PostgresClusterFixture fixture) : ValidationTests(fixture);

@@ -178,41 +178,6 @@ public sealed class ApiCollection : ICollectionFixture<ApiFixture>
     public const string Name = "api";
 }
 
-/// <summary>
-/// The same front end in cluster mode: an Orleans client of a silo hosted on PostgreSQL with ADO.NET clustering, so
-/// the HTTP suites also run against PostgreSQL.
-/// </summary>
-public sealed class ClusterApiFixture : ApiFixture
-{
-    string connectionString = "";
-    Microsoft.Extensions.Hosting.IHost? silo;
-
-    public override async Task InitializeAsync()
-    {
-        connectionString = await PostgresServer.CreateDatabase();
-        silo = await Cluster.PostgresClusterNodes.StartSilo(connectionString);
-        await base.InitializeAsync();
-    }
-
-    protected override void ConfigureMode(IWebHostBuilder builder) => ClientOf(builder, connectionString);
-
-    protected override async Task DisposeFixture()
-    {
-        await base.DisposeFixture();
-        if (silo is not null)
-        {
-            await silo.StopAsync();
-            silo.Dispose();
-        }
-    }
-}
-
-[CollectionDefinition(Name)]
-public sealed class ClusterApiCollection : ICollectionFixture<ClusterApiFixture>
-{
-    public const string Name = "api in cluster mode";
-}
-
 /// <summary>Keeps every formatted log line, with its exception, so tests can search them.</summary>
 public sealed class CapturingLoggerProvider(ConcurrentQueue<string> lines) : ILoggerProvider
 {

@@ -170,9 +170,6 @@ public abstract class AuthenticationTests(ApiFixture api)
 [Collection(ApiCollection.Name)]
 public sealed class AuthenticationOnEmbedded(ApiFixture api) : AuthenticationTests(api);
 
-[Collection(ClusterApiCollection.Name)]
-public sealed class AuthenticationOnCluster(ClusterApiFixture api) : AuthenticationTests(api);
-
 /// <summary>The same program in the Production environment: no dev sign-in, and dev-signed tokens mean nothing.</summary>
 public sealed class ProductionApiFixture : ApiFixture
 {

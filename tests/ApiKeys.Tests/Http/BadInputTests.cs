@@ -297,6 +297,3 @@ public abstract class BadInputTests(ApiFixture api)
 
 [Collection(ApiCollection.Name)]
 public sealed class BadInputOnEmbedded(ApiFixture api) : BadInputTests(api);
-
-[Collection(ClusterApiCollection.Name)]
-public sealed class BadInputOnCluster(ClusterApiFixture api) : BadInputTests(api);

@@ -251,6 +251,3 @@ public abstract class ExtensionsTests(ApiFixture api)
 
 [Collection(ApiCollection.Name)]
 public sealed class ExtensionsOnEmbedded(ApiFixture api) : ExtensionsTests(api);
-
-[Collection(ClusterApiCollection.Name)]
-public sealed class ExtensionsOnCluster(ClusterApiFixture api) : ExtensionsTests(api);

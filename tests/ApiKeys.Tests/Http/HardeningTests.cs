@@ -515,6 +515,3 @@ public abstract class HardeningTests(ApiFixture api)
 
 [Collection(ApiCollection.Name)]
 public sealed class HardeningOnEmbedded(ApiFixture api) : HardeningTests(api);
-
-[Collection(ClusterApiCollection.Name)]
-public sealed class HardeningOnCluster(ClusterApiFixture api) : HardeningTests(api);

@@ -201,6 +201,3 @@ public abstract class QlikApiKeysTests(ApiFixture api)
 
 [Collection(ApiCollection.Name)]
 public sealed class QlikApiKeysOnEmbedded(ApiFixture api) : QlikApiKeysTests(api);
-
-[Collection(ClusterApiCollection.Name)]
-public sealed class QlikApiKeysOnCluster(ClusterApiFixture api) : QlikApiKeysTests(api);
