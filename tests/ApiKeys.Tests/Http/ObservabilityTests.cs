@@ -76,8 +76,10 @@ public sealed partial class ObservabilityTests(MetricsApiFixture api) : IClassFi
         Assert.Equal(1, after.Delta(before, "apikeys_key_operations_total", "operation=\"revoked\""));
         Assert.Equal(1, after.Delta(before, "apikeys_key_operations_total", "operation=\"deleted\""));
 
-        // The gauge follows the catalog at its next count.
-        var counted = await ScrapeUntil(s => s.Value("apikeys_keys", $"tenant=\"{tenant.Id}\"", "status=\"revoked\"") == 1);
+        // The gauge follows the catalog at its next count, which may fall between any two of the calls above: wait for
+        // one that came after the last of them (no deleted key left).
+        var counted = await ScrapeUntil(s => s.Value("apikeys_keys", $"tenant=\"{tenant.Id}\"", "status=\"revoked\"") == 1
+            && s.Value("apikeys_keys", $"tenant=\"{tenant.Id}\"", "status=\"active\"") <= 1);
         Assert.Equal(1, counted.Value("apikeys_keys", $"tenant=\"{tenant.Id}\"", "status=\"active\""));
     }
 
