@@ -3,22 +3,30 @@
 # (bench/seed.cs), loads it with wrk on loopback and prints one markdown table. Every figure stands beside the same
 # Api process's trivial endpoint (/health/live), measured in the same run, so the ratios survive a noisy machine.
 #
-#   bench/run.sh [--keys N] [--duration SECONDS] [--connections C]      (defaults: 100000 keys, 10 s, 32)
+#   bench/run.sh [--keys N] [--duration SECONDS] [--connections C]      (defaults: 100000 keys, 10 s, 64)
 #
-# Two set-ups, one after the other:
-#   embedded   the Api co-hosting its silo on a SQLite file (the default deployment): hot key, garbage tokens, p99 at
-#              half of peak, revocation bound;
+# Every validation figure is also a ratio to the machine's HTTP ceiling, measured in the same run: a minimal Kestrel
+# app (bench/peer.cs ceiling) loaded through the same wrk script and headers. Beside the product stand the validators a
+# team would write instead (bench/peer.cs): a PostgreSQL lookup per request, a Redis GET per request, and a 10 s
+# in-process TTL cache over PostgreSQL, each given the same keys (the embedded run's tokens) and the same loads.
+#
+# Set-ups, one after the other:
+#   embedded   the Api co-hosting its silo on a SQLite file (the default deployment), seeded with min(N, 20000) keys:
+#              hot key, the keys in turn, garbage tokens, p99 at half of peak, revocation bound;
+#   side by side  the ceiling, the product embedded and the three peers, each: its trivial endpoint, one hot key and
+#              the keys in turn, with p99 and p99.9;
 #   separate   a private PostgreSQL, one silo and two Api front ends (Orleans clients), each its own process: hot key,
 #              N keys drawn uniformly, memory per active key grain and per cached key, admin search at N keys in one
 #              tenant, the tenant's top keys over 7 and 31 days, revocation bound across both front ends.
 #
-# Needs the .NET SDK, curl, python3, wrk (Debian: apt-get install wrk) and, for the memory figures, dotnet-counters and
+# Needs the .NET SDK, curl, python3, wrk and redis-server (Debian: apt-get install wrk redis-server; installed here when
+# missing and this runs as root) and, for the memory figures, dotnet-counters and
 # dotnet-trace (dotnet tool install -g dotnet-counters; dotnet tool install -g dotnet-trace).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 keys=100000
 duration=10
-connections=32
+connections=64
 while [ $# -gt 0 ]; do
   case "$1" in
     --keys) keys=$2; shift 2 ;;
@@ -27,7 +35,12 @@ while [ $# -gt 0 ]; do
     *) echo "usage: $0 [--keys N] [--duration SECONDS] [--connections C]" >&2; exit 2 ;;
   esac
 done
-command -v wrk >/dev/null || { echo "wrk is needed (Debian: apt-get install wrk)" >&2; exit 1; }
+for tool in wrk redis-server; do
+  if ! command -v "$tool" >/dev/null && [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+    apt-get install -y "${tool/redis-server/redis-server}" >/dev/null 2>&1 || { apt-get update >/dev/null 2>&1 && apt-get install -y "$tool" >/dev/null 2>&1; }
+  fi
+  command -v "$tool" >/dev/null || { echo "$tool is needed (Debian: apt-get install wrk redis-server)" >&2; exit 1; }
+done
 PATH=$PATH:$HOME/.dotnet/tools
 counters=$(command -v dotnet-counters || true)
 trace=$(command -v dotnet-trace || true)
@@ -51,6 +64,17 @@ log() { echo "[$(( $(date +%s) - started ))s] $*" >&2; }
 log "building (Release)"
 dotnet build "$root/src/Api" -c Release --nologo -v q >"$work/build.log"
 dotnet build "$root/src/Silo" -c Release --nologo -v q >>"$work/build.log"
+dotnet build "$root/bench/peer.cs" -c Release --nologo -v q -o "$work/peer" >>"$work/build.log"
+
+# start_peer name mode url [tokens file] [connection string]: runs a bench/peer.cs validator, waits until it answers
+start_peer() {
+  local name=$1; shift
+  (exec dotnet "$work/peer/peer.dll" "$@" >"$work/$name.log" 2>&1) &
+  pids+=($!)
+  eval "${name}_pid=$!"
+  for _ in $(seq 1 240); do curl -sf -o /dev/null "$2/health/live" && return; sleep 0.5; done
+  echo "$name did not start; see its log:" >&2; tail -n 30 "$work/$name.log" >&2; exit 1
+}
 
 # start_api name url [VAR=value...]: runs the Api from its build folder with the given settings, waits until ready
 start_api() {
@@ -69,12 +93,12 @@ wrk_run() {
   local url=$1; shift
   wrk -t2 -c"${CONNECTIONS:-$connections}" -d"${DURATION:-$duration}s" -s "${SCRIPT:-$root/bench/latency.lua}" "$@" "$url" \
     ${SCRIPT_ARGS:+-- $SCRIPT_ARGS} \
-    | awk '/^RESULT/ { print $2, $3, $4, $5 }'
+    | awk '/^RESULT/ { print $2, $3, $4, $5, $6 }'
 }
 
 # wrk_uniform url tokens: validations of keys drawn uniformly from the file's tokens; same output
 wrk_uniform() {
-  wrk -t2 -c"$connections" -d"${DURATION:-$duration}s" -s "$root/bench/random-key.lua" "$1" "$2" | awk '/^RESULT/ { print $2, $3, $4, $5 }'
+  wrk -t2 -c"$connections" -d"${DURATION:-$duration}s" -s "$root/bench/random-key.lua" "$1" "$2" | awk '/^RESULT/ { print $2, $3, $4, $5, $6 }'
 }
 
 # memory pid instrument: the process's GC heap in bytes right after a full, blocking collection (asked for through
@@ -99,7 +123,8 @@ seed() { dotnet run --file "$root/bench/seed.cs" -- "$@" >&2; }
 api=http://127.0.0.1:$(free_port)
 log "embedded: starting"
 start_api embedded "$api" ApiKeys__Sqlite="$work/apikeys.db" Orleans__SiloPort="$(free_port)" Orleans__GatewayPort="$(free_port)"
-seed "$api" "$operator" 1000 "$work/embedded-tokens"
+embedded_keys=$(( keys < 20000 ? keys : 20000 ))
+seed "$api" "$operator" "$embedded_keys" "$work/embedded-tokens"
 hot=$(head -n 1 "$work/embedded-tokens")
 admin=$(cat "$work/embedded-tokens.admin")
 garbage="${hot%?}$( [ "${hot: -1}" = 0 ] && echo 1 || echo 0)"
@@ -107,21 +132,65 @@ garbage="${hot%?}$( [ "${hot: -1}" = 0 ] && echo 1 || echo 0)"
 log "embedded: loads"
 DURATION=3 wrk_run "$api/health/live" >/dev/null # warm-up
 read -r base_rps base_p50 base_p99 _ < <(wrk_run "$api/health/live")
-read -r hot_rps hot_p50 hot_p99 hot_errors < <(wrk_run "$api/api/v1/auth/verify" -H "Authorization: Bearer $hot")
+read -r hot_rps hot_p50 hot_p99 hot_errors _ < <(wrk_run "$api/api/v1/auth/verify" -H "Authorization: Bearer $hot")
 read -r garbage_rps _ _ _ < <(wrk_run "$api/api/v1/auth/verify" -H "Authorization: Bearer $garbage")
 # Half of peak: each connection pauses 2 ms after every answer; as many connections as that rate needs.
 half=$(( hot_rps / 2 ))
 paced_connections=$(awk -v rate="$half" -v p50="$hot_p50" 'BEGIN { printf "%d", rate * (2 + p50) / 1000 + 1 }')
-read -r paced_rps paced_p50 paced_p99 paced_errors < <(CONNECTIONS=$paced_connections SCRIPT="$root/bench/paced.lua" \
+read -r paced_rps paced_p50 paced_p99 paced_errors _ < <(CONNECTIONS=$paced_connections SCRIPT="$root/bench/paced.lua" \
   SCRIPT_ARGS=2 wrk_run "$api/api/v1/auth/verify" -H "Authorization: Bearer $hot")
+# ---- side by side: the machine's ceiling, the product embedded, and the validators a team would write instead -------
+# Every row through the same wrk scripts and Authorization headers: the trivial endpoint and the hot key through
+# bench/latency.lua with the hot key's header, the keys in turn through bench/random-key.lua over the same tokens.
+log "side by side: starting PostgreSQL, Redis and the peers"
+database=$("$root/scripts/postgres.sh" start "$work/postgres" | tail -n 1)
+redis_port=$(free_port)
+redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --daemonize no >"$work/redis.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 40); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.25; done
+tokens_in_turn=$work/embedded-tokens
+# side url path: "trivial_rps trivial_p99 hot_rps hot_p50 hot_p99 hot_p999 many_rps many_p50 many_p99 many_p999 errors"
+side() {
+  local url=$1 path=$2
+  DURATION=3 wrk_run "$url/health/live" -H "Authorization: Bearer $hot" >/dev/null
+  DURATION=3 wrk_run "$url$path" -H "Authorization: Bearer $hot" >/dev/null
+  read -r t_rps _ t_p99 _ _ < <(wrk_run "$url/health/live" -H "Authorization: Bearer $hot")
+  read -r h_rps h_p50 h_p99 h_err h_p999 < <(wrk_run "$url$path" -H "Authorization: Bearer $hot")
+  # An unmeasured pass first, so every key's answer is where the system keeps it (cache, grain) before the measured one.
+  DURATION=$(( duration + 2 )) wrk_uniform "$url$path" "$tokens_in_turn" >/dev/null
+  read -r m_rps m_p50 m_p99 m_err m_p999 < <(wrk_uniform "$url$path" "$tokens_in_turn")
+  echo "$t_rps $t_p99 $h_rps $h_p50 $h_p99 $h_p999 $m_rps $m_p50 $m_p99 $m_p999 $(( h_err + m_err ))"
+}
+stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
+log "side by side: the ceiling"
+peer=http://127.0.0.1:$(free_port)
+start_peer ceiling ceiling "$peer"
+read -r c_t c_tp99 c_h c_hp50 c_hp99 c_hp999 c_m c_mp50 c_mp99 c_mp999 _ < <(side "$peer" /verify)
+stop "$ceiling_pid"
+log "side by side: the product, embedded"
+read -r o_t o_tp99 o_h o_hp50 o_hp99 o_hp999 o_m o_mp50 o_mp99 o_mp999 o_err < <(side "$api" /api/v1/auth/verify)
+read -r o_g _ o_gp99 _ o_gp999 < <(wrk_run "$api/api/v1/auth/verify" -H "Authorization: Bearer $garbage")
+# Half of peak over the keys in turn, as the hot key's row above does it.
+half_many=$(( o_m / 2 ))
+paced_many_connections=$(awk -v rate="$half_many" -v p50="$o_mp50" 'BEGIN { printf "%d", rate * (2 + p50) / 1000 + 1 }')
+read -r pm_rps pm_p50 pm_p99 pm_err pm_p999 < <(CONNECTIONS=$paced_many_connections SCRIPT="$root/bench/paced-random.lua" \
+  SCRIPT_ARGS="$tokens_in_turn 2" wrk_run "$api/api/v1/auth/verify")
+for mode in postgres redis ttl; do
+  log "side by side: $mode"
+  peer=http://127.0.0.1:$(free_port)
+  connection=$database
+  [ "$mode" != redis ] || connection=127.0.0.1:$redis_port
+  start_peer "peer_$mode" "$mode" "$peer" "$tokens_in_turn" "$connection"
+  read -r "${mode}_row" < <(side "$peer" /verify)
+  eval "stop \"\$peer_${mode}_pid\""
+done
 log "embedded: revocation under load"
 read -r revoke_worst revoke_p99 revoke_late revoke_accepted < <(
   dotnet run --file "$root/bench/revocation.cs" -- "$api" "$admin" "$work/embedded-tokens" 200 | awk '/^REVOCATION/ { print $2, $3, $4, $5 }')
 kill "$embedded_pid"; wait "$embedded_pid" 2>/dev/null || true
 
 # ---- separate processes: PostgreSQL, one silo, two Api front ends ---------------------------------------------------
-log "separate: starting PostgreSQL, a silo and two front ends"
-database=$("$root/scripts/postgres.sh" start "$work/postgres" | tail -n 1)
+log "separate: a silo and two front ends, on the PostgreSQL started for the peers"
 silo=http://127.0.0.1:$(free_port)
 # Key grains stay active through the run: seeding a million keys can take longer than the default idle time.
 (cd "$root/artifacts/bin/ApiKeys.Silo/release" && ApiKeys__Database=postgres ConnectionStrings__ApiKeys="$database" \
@@ -147,7 +216,7 @@ split_admin=$(cat "$work/tokens.admin")
 log "separate: loads"
 DURATION=3 wrk_run "$front/health/live" >/dev/null # warm-up
 read -r split_base_rps split_base_p50 split_base_p99 _ < <(wrk_run "$front/health/live")
-read -r split_rps split_p50 split_p99 split_errors < <(wrk_run "$front/api/v1/auth/verify" -H "Authorization: Bearer $split_hot")
+read -r split_rps split_p50 split_p99 split_errors _ < <(wrk_run "$front/api/v1/auth/verify" -H "Authorization: Bearer $split_hot")
 # Admins search at human rates: a few concurrent requests, not the validation load's connection count. Three shapes:
 # "key 12" matches about 1% of the keys, all among the oldest, so the newest-first order holds none of them early;
 # "bench" matches every key; and the plain list.
@@ -160,7 +229,7 @@ read -r front_heap0 cached_before < <(memory "$front_pid" "$answers")
 # uniform pass longer than ApiKeys:UsageFlushInterval (10 s), so the keys' first usage writes are behind the measurement.
 dotnet run --file "$root/bench/warm.cs" -- "$front" "$work/tokens" >&2
 DURATION=12 wrk_uniform "$front/api/v1/auth/verify" "$work/tokens" >/dev/null
-read -r uniform_rps uniform_p50 uniform_p99 uniform_errors < <(wrk_uniform "$front/api/v1/auth/verify" "$work/tokens")
+read -r uniform_rps uniform_p50 uniform_p99 uniform_errors _ < <(wrk_uniform "$front/api/v1/auth/verify" "$work/tokens")
 # The hot key again through the same script (a file of one token), so wrk spends the same per request on both sides of
 # the ratio: on a shared machine its Lua request hook takes CPU from the service.
 head -n 1 "$work/tokens" >"$work/hot-token"
@@ -183,7 +252,33 @@ read -r split_revoke_worst split_revoke_p99 split_revoke_late split_revoke_accep
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 # per heap1 heap0 count1 count0: bytes per object added between the two readings
 per() { [ "$1" != "-" ] && [ "$2" != "-" ] && [ "$3" -gt "$4" ] && awk -v a="$1" -v b="$2" -v n="$(( $3 - $4 ))" 'BEGIN { printf "%.0f bytes", (a - b) / n }' || echo "not measured (needs dotnet-counters and dotnet-trace)"; }
+# peer_row mode label: one row of the side-by-side table from that peer's side() figures
+peer_row() {
+  local t tp99 h hp50 hp99 hp999 m mp50 mp99 mp999 errors
+  read -r t tp99 h hp50 hp99 hp999 m mp50 mp99 mp999 errors <<<"$(eval echo "\$${1}_row")"
+  echo "| $2 | $t req/s (p99 $tp99 ms) | $h req/s, **$(ratio "$h" "$c_h")** of the ceiling, p99 $hp99 ms, p99.9 $hp999 ms | $m req/s, **$(ratio "$m" "$c_m")** of the ceiling, p99 $mp99 ms, p99.9 $mp999 ms |"
+}
 cat <<TABLE
+Side by side, one run: every row through the same wrk scripts and Authorization headers (-t2 -c$connections -d${duration}s), $embedded_keys keys.
+
+| system | trivial endpoint | one hot key | $embedded_keys keys in turn |
+|---|---|---|---|
+| the machine's ceiling: a minimal Kestrel app answering 200 | $c_t req/s (p99 $c_tp99 ms) | $c_h req/s, p99 $c_hp99 ms, p99.9 $c_hp999 ms | $c_m req/s, p99 $c_mp99 ms, p99.9 $c_mp999 ms |
+| this product, embedded, forward auth | $o_t req/s (p99 $o_tp99 ms) | $o_h req/s, **$(ratio "$o_h" "$c_h")** of the ceiling, p99 $o_hp99 ms, p99.9 $o_hp999 ms | $o_m req/s, **$(ratio "$o_m" "$c_m")** of the ceiling, p99 $o_mp99 ms, p99.9 $o_mp999 ms ($o_err errors) |
+| this product, embedded, garbage tokens (all 401) | | $o_g req/s, $(ratio "$o_g" "$c_h") of the ceiling, p99 $o_gp99 ms, p99.9 $o_gp999 ms | |
+| this product, Api and Silo as separate processes ($keys keys) | | $split_rps req/s, $(ratio "$split_rps" "$c_h") of the ceiling, p99 $split_p99 ms | $uniform_rps req/s, $(ratio "$uniform_rps" "$c_m") of the ceiling, p99 $uniform_p99 ms |
+$(peer_row postgres "PostgreSQL lookup per request")
+$(peer_row redis "Redis GET per request")
+$(peer_row ttl "in-process cache with a 10 s TTL over PostgreSQL (how Kong and Unkey cache)")
+
+| target (embedded, this run) | measured |
+|---|---|
+| one hot key ≥ 0.8 of the ceiling | $(ratio "$o_h" "$c_h") |
+| keys in turn ≥ 0.75 of the ceiling | $(ratio "$o_m" "$c_m") |
+| both above the TTL-cache peer | hot $o_h vs $(echo "$ttl_row" | awk '{ print $3 }'), in turn $o_m vs $(echo "$ttl_row" | awk '{ print $7 }') req/s |
+| p99 of the keys in turn ≤ 2 × the hot key's | $o_mp99 ms vs $o_hp99 ms: $(ratio "$o_mp99" "$o_hp99") × |
+| p99 at half of peak ≤ 2 ms | hot key $paced_p99 ms ($paced_rps req/s), keys in turn $pm_p99 ms ($pm_rps req/s, $paced_many_connections connections pausing 2 ms) |
+
 | figure | measured | baseline (/health/live, same process) | ratio | target |
 |---|---|---|---|---|
 | validation throughput, embedded, one hot key | $hot_rps req/s (p50 $hot_p50 ms, p99 $hot_p99 ms, $hot_errors errors) | $base_rps req/s (p50 $base_p50 ms, p99 $base_p99 ms) | $(ratio "$hot_rps" "$base_rps") | ≥ 0.7 |
