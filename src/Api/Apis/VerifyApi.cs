@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.HttpLogging;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
 
 namespace ApiKeys.Api.Apis;
 
@@ -48,22 +49,11 @@ public static class VerifyApi
         return TypedResults.Ok(VerifyResult.From(await validator.Validate(body.Token)));
     }
 
-    static async Task<IResult> ForwardAuth(HttpContext context, KeyValidator validator, ForwardAuthRefusals refusals)
+    static async Task<IResult> ForwardAuth(HttpContext context, KeyValidator validator, ForwardAuthAnswers answers)
     {
         var token = BearerToken.Read(context.Request);
         var validation = string.IsNullOrEmpty(token) ? Validation.Refused(ValidationCode.Malformed) : await validator.Validate(token);
-        if (!validation.Valid)
-        {
-            return refusals.For(token is null ? null : validation.Code);
-        }
-        var headers = context.Response.Headers;
-        headers[KeyIdHeader] = validation.KeyId;
-        headers[TenantHeader] = IdentityHeader(validation.TenantId!);
-        headers[SubHeader] = IdentityHeader(validation.Sub!);
-        headers[SubTypeHeader] = validation.SubType.Name();
-        headers[RolesHeader] = string.Join(',', validation.Roles.Names());
-        headers[IdentityEncodingHeader] = "percent";
-        return TypedResults.Ok(VerifyResult.From(validation));
+        return validation.Valid ? answers.Accepted(validation) : answers.Refused(token is null ? null : validation.Code);
     }
 
     /// <summary>
@@ -99,35 +89,79 @@ public static class VerifyApi
 }
 
 /// <summary>
-/// Forward authentication's 401 answers, one per refusal reason, serialised once: gateways send every request's
-/// credential here, and a flood of garbage tokens should cost no more than reading them.
+/// Forward authentication's answers, each rendered once: gateways send every request's credential here, so an answer
+/// should cost no more than writing it.
+/// <list type="bullet">
+/// <item>A refusal (401) per reason, and for no credential at all.</item>
+/// <item>An acceptance per validation answer: the identity headers and the JSON body are rendered the first time the
+/// answer is seen and kept beside it. The validation cache hands back the same answer object until the key, its owner's
+/// roles or its tenant change, so a cache hit writes prepared bytes; a changed key is a new answer, rendered anew.</item>
+/// </list>
 /// </summary>
-public sealed class ForwardAuthRefusals
+public sealed class ForwardAuthAnswers
 {
     readonly Dictionary<ValidationCode, Refusal> byCode;
     readonly Refusal missing;
+    readonly JsonSerializerOptions json;
+    readonly System.Runtime.CompilerServices.ConditionalWeakTable<Validation, Acceptance> accepted = [];
+    readonly System.Runtime.CompilerServices.ConditionalWeakTable<Validation, Acceptance>.CreateValueCallback render;
+    static readonly StringValues Percent = "percent";
 
-    public ForwardAuthRefusals(IOptions<JsonOptions> json)
+    public ForwardAuthAnswers(IOptions<JsonOptions> options)
     {
+        json = options.Value.SerializerOptions;
+        render = v => new Acceptance(v, json);
         Refusal Make(string detail) => new(JsonSerializer.SerializeToUtf8Bytes(
-            new ErrorBody([ErrorTypes.Unauthorized.With(detail, new ErrorSource(Parameter: "Authorization"))]), json.Value.SerializerOptions));
+            new ErrorBody([ErrorTypes.Unauthorized.With(detail, new ErrorSource(Parameter: "Authorization"))]), json));
         byCode = Enum.GetValues<ValidationCode>().Where(c => c != ValidationCode.Valid)
             .ToDictionary(c => c, c => Make(KeyAuthenticationHandler.Describe(c)));
         missing = Make("This call needs 'Authorization: Bearer <API key>'.");
     }
 
     /// <summary>The answer for a refused key, or for no credential at all (null).</summary>
-    public IResult For(ValidationCode? code) => code is { } refused ? byCode[refused] : missing;
+    public IResult Refused(ValidationCode? code) => code is { } refused ? byCode[refused] : missing;
+
+    /// <summary>200 with the identity headers and <see cref="VerifyResult"/>.</summary>
+    public IResult Accepted(Validation validation) => accepted.GetValue(validation, render);
+
+    static void WriteJson(HttpResponse response, int status, byte[] body)
+    {
+        response.StatusCode = status;
+        response.ContentType = "application/json; charset=utf-8";
+        response.ContentLength = body.Length;
+    }
 
     sealed class Refusal(byte[] body) : IResult
     {
         public Task ExecuteAsync(HttpContext context)
         {
             var response = context.Response;
-            response.StatusCode = StatusCodes.Status401Unauthorized;
+            WriteJson(response, StatusCodes.Status401Unauthorized, body);
             response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
-            response.ContentType = "application/json; charset=utf-8";
-            response.ContentLength = body.Length;
+            return response.Body.WriteAsync(body).AsTask();
+        }
+    }
+
+    sealed class Acceptance(Validation validation, JsonSerializerOptions json) : IResult
+    {
+        readonly StringValues keyId = validation.KeyId;
+        readonly StringValues tenant = VerifyApi.IdentityHeader(validation.TenantId!);
+        readonly StringValues sub = VerifyApi.IdentityHeader(validation.Sub!);
+        readonly StringValues subType = validation.SubType.Name();
+        readonly StringValues roles = string.Join(',', validation.Roles.Names());
+        readonly byte[] body = JsonSerializer.SerializeToUtf8Bytes(VerifyResult.From(validation), json);
+
+        public Task ExecuteAsync(HttpContext context)
+        {
+            var response = context.Response;
+            var headers = response.Headers;
+            headers[VerifyApi.KeyIdHeader] = keyId;
+            headers[VerifyApi.TenantHeader] = tenant;
+            headers[VerifyApi.SubHeader] = sub;
+            headers[VerifyApi.SubTypeHeader] = subType;
+            headers[VerifyApi.RolesHeader] = roles;
+            headers[VerifyApi.IdentityEncodingHeader] = Percent;
+            WriteJson(response, StatusCodes.Status200OK, body);
             return response.Body.WriteAsync(body).AsTask();
         }
     }

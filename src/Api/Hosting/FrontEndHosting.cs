@@ -60,7 +60,7 @@ public static class FrontEndHosting
         services.AddSingleton<CachedUses>();
         services.AddSingleton<ValidationMetrics>();
         services.AddSingleton<KeyValidator>();
-        services.AddSingleton<ForwardAuthRefusals>();
+        services.AddSingleton<ForwardAuthAnswers>();
         services.AddHostedService<KeyValidatorFlush>();
         // No default scheme: only endpoints under a policy authenticate, so the validation endpoints and health checks
         // never validate a key they were not asked about.
