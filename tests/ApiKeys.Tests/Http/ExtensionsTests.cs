@@ -191,6 +191,25 @@ public abstract class ExtensionsTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task Forward_auth_renders_a_key_answer_afresh_when_its_owner_roles_change()
+    {
+        // The answer is rendered once per validation answer: a role change must give the next request new headers and body.
+        var tenant = await HttpTenant.Create(api);
+        var key = await tenant.Generate();
+        for (var i = 0; i < 3; i++)
+        {
+            using var before = await api.As(key.Token).GetAsync("/api/v1/auth/verify");
+            Assert.Equal("Developer", before.Headers.GetValues("X-Roles").Single());
+        }
+
+        await tenant.SetRoles("dev", "Developer", "TenantAdmin");
+        using var after = await api.As(key.Token).GetAsync("/api/v1/auth/verify");
+        Assert.Equal("TenantAdmin,Developer", after.Headers.GetValues("X-Roles").Single());
+        var body = await HttpExpect.Ok(after);
+        Assert.Equal(["TenantAdmin", "Developer"], body.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
+    }
+
+    [Fact]
     public async Task Forward_auth_answers_200_with_identity_headers_or_401()
     {
         var tenant = await HttpTenant.Create(api);
