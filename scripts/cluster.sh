@@ -20,17 +20,60 @@ front_ends=2
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
-wait_ready() { # url, log
+wait_ready() { # url, log [, pid]: 0 once ready, 2 if the process ended first, 1 after a minute
   for _ in $(seq 1 240); do
     curl -sf -o /dev/null "$1/health/ready" && return 0
+    if [ -n "${3:-}" ] && ! kill -0 "$3" 2>/dev/null; then
+      echo "ended before ready: $1 (see $2)" >&2
+      return 2
+    fi
     sleep 0.25
   done
   echo "not ready: $1 (see $2)" >&2
   return 1
 }
 
+# start_node kind i: starts silo i or front end i on the ports cluster.env names for it, and waits until it is ready. A
+# port picked free can be taken by another process before the node binds it: then the node is started again on ports
+# picked afresh (at most three times).
+start_node() {
+  local kind=$1 i=$2 attempt
+  for attempt in 1 2 3; do
+    # shellcheck disable=SC1091
+    source "$folder/cluster.env"
+    if [ "$kind" = silo ]; then
+      local url="SILO_$i"
+      # Run from the build folder, so the content root (and its appsettings.json) is the program's own. Urls, unprefixed,
+      # outranks the Urls in appsettings.json.
+      (cd "$root/artifacts/bin/ApiKeys.Silo/$lower" && ApiKeys__Database=postgres ConnectionStrings__ApiKeys="$DATABASE" \
+        Orleans__SiloPort="$(free_port)" Orleans__GatewayPort="$(free_port)" Urls="${!url}" Management__Port="${!url##*:}" \
+        exec nohup dotnet ApiKeys.Silo.dll >>"$folder/silo-$i.log" 2>&1) &
+    else
+      local url="API_$i" management="MANAGEMENT_$i"
+      (cd "$root/artifacts/bin/ApiKeys.Api/$lower" && Orleans__Client=true ApiKeys__Database=postgres ConnectionStrings__ApiKeys="$DATABASE" \
+        Urls="${!url};http://127.0.0.1:${!management}" Management__Port="${!management}" ASPNETCORE_ENVIRONMENT=Development Auth__OperatorToken="$OPERATOR_TOKEN" \
+        Auth__Jwt__Issuer=apikeys-cluster Auth__Jwt__SigningKeys__0="$SIGNING_KEY" \
+        exec nohup dotnet ApiKeys.Api.dll >>"$folder/$kind-$i.log" 2>&1) &
+    fi
+    local pid=$!
+    echo "$pid" >"$folder/$kind-$i.pid"
+    local status=0
+    wait_ready "${!url}" "$folder/$kind-$i.log" "$pid" || status=$?
+    [ "$status" -eq 0 ] && return 0
+    if [ "$status" -eq 2 ] && grep -q "address already in use" "$folder/$kind-$i.log" && [ "$attempt" -lt 3 ]; then
+      if [ "$kind" = silo ]; then
+        sed -i "s|^SILO_$i=.*|SILO_$i=http://127.0.0.1:$(free_port)|" "$folder/cluster.env"
+      else
+        sed -i "s|^API_$i=.*|API_$i=http://127.0.0.1:$(free_port)|; s|^MANAGEMENT_$i=.*|MANAGEMENT_$i=$(free_port)|" "$folder/cluster.env"
+      fi
+      continue
+    fi
+    return 1
+  done
+}
+
 start_nodes() {
-  local folder=$1
+  folder=$1
   # Ports are picked afresh at every start, so a restart never waits on a port something else took meanwhile.
   grep -vE '^(SILO|API|MANAGEMENT)_' "$folder/cluster.env" >"$folder/cluster.env.next" || true
   {
@@ -38,29 +81,9 @@ start_nodes() {
     for i in $(seq 1 $front_ends); do echo "API_$i=http://127.0.0.1:$(free_port)"; echo "MANAGEMENT_$i=$(free_port)"; done
   } >>"$folder/cluster.env.next"
   mv "$folder/cluster.env.next" "$folder/cluster.env"
-  # shellcheck disable=SC1091
-  source "$folder/cluster.env"
-  for i in $(seq 1 $silos); do
-    local url="SILO_$i"
-    # Run from the build folder, so the content root (and its appsettings.json) is the program's own. Urls, unprefixed,
-    # outranks the Urls in appsettings.json.
-    (cd "$root/artifacts/bin/ApiKeys.Silo/$lower" && ApiKeys__Database=postgres ConnectionStrings__ApiKeys="$DATABASE" \
-      Orleans__SiloPort="$(free_port)" Orleans__GatewayPort="$(free_port)" Urls="${!url}" Management__Port="${!url##*:}" \
-      exec nohup dotnet ApiKeys.Silo.dll >>"$folder/silo-$i.log" 2>&1) &
-    echo $! >"$folder/silo-$i.pid"
-    # The first silo creates the cluster; the others join it.
-    [ "$i" -gt 1 ] || wait_ready "${!url}" "$folder/silo-$i.log"
-  done
-  for i in $(seq 2 $silos); do local url="SILO_$i"; wait_ready "${!url}" "$folder/silo-$i.log"; done
-  for i in $(seq 1 $front_ends); do
-    local url="API_$i" management="MANAGEMENT_$i"
-    (cd "$root/artifacts/bin/ApiKeys.Api/$lower" && Orleans__Client=true ApiKeys__Database=postgres ConnectionStrings__ApiKeys="$DATABASE" \
-      Urls="${!url};http://127.0.0.1:${!management}" Management__Port="${!management}" ASPNETCORE_ENVIRONMENT=Development Auth__OperatorToken="$OPERATOR_TOKEN" \
-      Auth__Jwt__Issuer=apikeys-cluster Auth__Jwt__SigningKeys__0="$SIGNING_KEY" \
-      exec nohup dotnet ApiKeys.Api.dll >>"$folder/api-$i.log" 2>&1) &
-    echo $! >"$folder/api-$i.pid"
-  done
-  for i in $(seq 1 $front_ends); do local url="API_$i"; wait_ready "${!url}" "$folder/api-$i.log"; done
+  # The first silo creates the cluster; the others join it.
+  for i in $(seq 1 $silos); do start_node silo "$i"; done
+  for i in $(seq 1 $front_ends); do start_node api "$i"; done
 }
 
 stop_nodes() {
