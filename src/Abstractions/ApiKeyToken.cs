@@ -100,6 +100,11 @@ public static class ApiKeyToken
     /// <summary>True for a well-formed key id; lets callers refuse other ids before touching a grain.</summary>
     public static bool IsKeyId(ReadOnlySpan<char> id) => id.Length == KeyIdLength && IsLowerHex(id);
 
+    /// <summary>Ids that cannot be key ids are answered without a grain call; they are as absent as unknown ones.</summary>
+    /// <exception cref="ApiKeysException"><see cref="ProblemCode.KeyNotFound"/> unless <see cref="IsKeyId"/>.</exception>
+    public static string RequireKeyId(string id) =>
+        IsKeyId(id) ? id : throw new ApiKeysException(ProblemCode.KeyNotFound, "No such key.");
+
     // SHA-256 of a 256-bit random secret cannot be reversed or brute-forced offline, so no pepper or slow hash is needed.
     static byte[] HashSecret(ReadOnlySpan<char> secret)
     {

@@ -76,7 +76,7 @@ public static class ApiKeysApi
     static async Task<NoContent> Delete(string id, ClaimsPrincipal user, IGrainFactory grains)
     {
         var caller = user.Caller();
-        await grains.User(caller).DeleteKey(caller, RequireKeyId(id));
+        await grains.User(caller).DeleteKey(caller, ApiKeyToken.RequireKeyId(id));
         return TypedResults.NoContent();
     }
 
@@ -118,11 +118,7 @@ public static class ApiKeysApi
         return TypedResults.Ok(new DeletedKeys(await grains.User(caller).DeleteAllKeys(caller)));
     }
 
-    static IApiKeyGrain Key(IGrainFactory grains, string id) => grains.GetGrain<IApiKeyGrain>(RequireKeyId(id));
-
-    /// <summary>Ids that cannot be key ids are answered without a grain call; they are as absent as unknown ones.</summary>
-    static string RequireKeyId(string id) =>
-        ApiKeyToken.IsKeyId(id) ? id : throw new ApiKeysException(ProblemCode.KeyNotFound, "No such key.");
+    static IApiKeyGrain Key(IGrainFactory grains, string id) => grains.GetGrain<IApiKeyGrain>(ApiKeyToken.RequireKeyId(id));
 }
 
 /// <summary>Query parameters of the list, as Qlik names them; read as text so every bad value gets a precise error.</summary>

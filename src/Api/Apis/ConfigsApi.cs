@@ -34,7 +34,7 @@ public static class ConfigsApi
         var caller = user.Caller();
         RequireOwnTenant(caller, tenantId);
         var change = new ApiKeysConfigChange();
-        foreach (var (index, path, value) in JsonPatch.Replacements(patch, [.. Paths.Keys]))
+        foreach (var (index, path, value) in JsonPatch.Replacements(patch, PathNames))
         {
             var setting = Paths[path];
             setting.Set(change, setting.Type == typeof(bool) ? JsonPatch.Boolean(index, value)
@@ -48,6 +48,8 @@ public static class ConfigsApi
     /// <summary>The settings as JSON Patch paths: <c>/api_keys_enabled</c> and the rest.</summary>
     static readonly Dictionary<string, ApiKeysConfigBody.Setting> Paths =
         ApiKeysConfigBody.Settings.ToDictionary(s => "/" + s.Name, StringComparer.Ordinal);
+
+    static readonly string[] PathNames = [.. Paths.Keys];
 
     /// <summary>Another tenant's settings are answered as absent, before any grain is asked, so they never reveal a tenant.</summary>
     static void RequireOwnTenant(Caller caller, string tenantId)

@@ -26,10 +26,7 @@ public static class UsageApi
     static async Task<Ok<KeyUsageBody>> KeyUsage(string id, string? window, string? bucket, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains)
     {
         QueryText.RequireSingleValues(request);
-        if (!ApiKeyToken.IsKeyId(id))
-        {
-            throw new ApiKeysException(ProblemCode.KeyNotFound, "No such key.");
-        }
+        ApiKeyToken.RequireKeyId(id);
         var windowSpan = Span("window", window ?? "PT1H");
         var bucketSpan = Span("bucket", bucket ?? "PT1M");
         var usage = await grains.GetGrain<IUsageGrain>(0).GetKeyUsage(user.Caller(), id, windowSpan.Value, bucketSpan.Value);

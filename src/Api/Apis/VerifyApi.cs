@@ -124,11 +124,12 @@ public sealed class ForwardAuthAnswers
     /// <summary>200 with the identity headers and <see cref="VerifyResult"/>.</summary>
     public IResult Accepted(Validation validation) => accepted.GetValue(validation, render);
 
-    static void WriteJson(HttpResponse response, int status, byte[] body)
+    static Task WriteJson(HttpResponse response, int status, byte[] body)
     {
         response.StatusCode = status;
         response.ContentType = "application/json; charset=utf-8";
         response.ContentLength = body.Length;
+        return response.Body.WriteAsync(body).AsTask();
     }
 
     sealed class Refusal(byte[] body) : IResult
@@ -136,9 +137,8 @@ public sealed class ForwardAuthAnswers
         public Task ExecuteAsync(HttpContext context)
         {
             var response = context.Response;
-            WriteJson(response, StatusCodes.Status401Unauthorized, body);
             response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
-            return response.Body.WriteAsync(body).AsTask();
+            return WriteJson(response, StatusCodes.Status401Unauthorized, body);
         }
     }
 
@@ -161,8 +161,7 @@ public sealed class ForwardAuthAnswers
             headers[VerifyApi.SubTypeHeader] = subType;
             headers[VerifyApi.RolesHeader] = roles;
             headers[VerifyApi.IdentityEncodingHeader] = Percent;
-            WriteJson(response, StatusCodes.Status200OK, body);
-            return response.Body.WriteAsync(body).AsTask();
+            return WriteJson(response, StatusCodes.Status200OK, body);
         }
     }
 }

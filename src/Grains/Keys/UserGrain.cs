@@ -132,7 +132,7 @@ public sealed class UserGrain(
     public async Task<ApiKey> RevokeKey(Caller caller, string keyId)
     {
         RequireTenantAdmin(caller);
-        return await Key(RequireKeyId(keyId)).Revoke(caller);
+        return await Key(ApiKeyToken.RequireKeyId(keyId)).Revoke(caller);
     }
 
     public async Task<IReadOnlyList<RevokeOutcome>> RevokeKeys(Caller caller, IReadOnlyList<string> keyIds)
@@ -142,7 +142,7 @@ public sealed class UserGrain(
         {
             try
             {
-                await Key(RequireKeyId(id)).Revoke(caller);
+                await Key(ApiKeyToken.RequireKeyId(id)).Revoke(caller);
                 return new RevokeOutcome(id, null);
             }
             catch (ApiKeysException e)
@@ -164,10 +164,6 @@ public sealed class UserGrain(
             throw new ApiKeysException(ProblemCode.TenantAdminRequired, "Only a tenant admin may revoke keys.");
         }
     }
-
-    /// <summary>Ids that cannot be key ids are answered without a grain call; they are as absent as unknown ones.</summary>
-    static string RequireKeyId(string id) =>
-        ApiKeyToken.IsKeyId(id) ? id : throw new ApiKeysException(ProblemCode.KeyNotFound, "No such key.");
 
     public async Task<int> DeleteAllKeys(Caller caller)
     {
