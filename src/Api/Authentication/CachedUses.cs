@@ -13,12 +13,16 @@ public sealed class CachedUses
 
     public void Count(string keyId, DateTimeOffset now) => Add(keyId, UsageMinute.Of(now), 1, now);
 
-    /// <summary>Takes every count; what cannot be delivered goes back with <see cref="GiveBack"/>.</summary>
-    public List<KeyUses> Take()
+    /// <summary>
+    /// Takes every count, key by key as the caller enumerates, so a flush holds one message's worth of counts at a time
+    /// rather than every key's (counts that live through a flush are what the garbage collector copies); what cannot be
+    /// delivered goes back with <see cref="GiveBack"/>.
+    /// </summary>
+    public IEnumerable<KeyUses> Take()
     {
-        var taken = new List<KeyUses>();
         foreach (var (keyId, tally) in keys)
         {
+            KeyUses? taken = null;
             lock (tally)
             {
                 if (tally.Uses.Count == 0)
@@ -26,13 +30,18 @@ public sealed class CachedUses
                     // Unused for a whole flush interval: forget the key.
                     tally.Retired = true;
                     keys.TryRemove(KeyValuePair.Create(keyId, tally));
-                    continue;
                 }
-                taken.Add(new KeyUses(keyId, [.. tally.Uses.Select(u => new MinuteUses(u.Key, u.Value.Count, u.Value.Last))]));
-                tally.Uses.Clear();
+                else
+                {
+                    taken = new KeyUses(keyId, [.. tally.Uses.Select(u => new MinuteUses(u.Key, u.Value.Count, u.Value.Last))]);
+                    tally.Uses.Clear();
+                }
+            }
+            if (taken is not null)
+            {
+                yield return taken;
             }
         }
-        return taken;
     }
 
     public void GiveBack(KeyUses key)

@@ -80,8 +80,9 @@ public sealed partial class KeyValidator(
     {
         cache.DropStale();
         var taken = cachedUses.Take();
-        var failed = 0;
-        await Parallel.ForEachAsync(taken.Chunk(UsesPerMessage), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (batch, _) =>
+        var failed = false;
+        // One message at a time: in embedded mode the keys' silo shares this process's work queue with its requests.
+        foreach (var batch in taken.Chunk(UsesPerMessage))
         {
             IEnumerable<KeyUses> undelivered;
             try
@@ -93,8 +94,9 @@ public sealed partial class KeyValidator(
             {
                 // The batch may have been recorded in part: giving it all back can count some uses twice, never lose them.
                 undelivered = batch;
-                if (Interlocked.Increment(ref failed) == 1)
+                if (!failed)
                 {
+                    failed = true;
                     LogUsesNotDelivered(e);
                 }
             }
@@ -102,7 +104,7 @@ public sealed partial class KeyValidator(
             {
                 cachedUses.GiveBack(key);
             }
-        });
+        }
         await FlushRefusals();
     }
 

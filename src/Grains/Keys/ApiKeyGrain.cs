@@ -161,7 +161,7 @@ public sealed partial class ApiKeyGrain(
     {
         // The flush interleaves with validations: it only drains memory and then waits on the database, and a
         // validation during that wait counts into the next flush.
-        usageTimer ??= this.RegisterGrainTimer(FlushUsage, new GrainTimerCreationOptions(options.Value.UsageFlushInterval, options.Value.UsageFlushInterval)
+        usageTimer ??= this.RegisterGrainTimer(() => FlushUsage(linger: true), new GrainTimerCreationOptions(options.Value.UsageFlushInterval, options.Value.UsageFlushInterval)
         {
             Interleave = true,
         });
@@ -272,7 +272,9 @@ public sealed partial class ApiKeyGrain(
         }
     }
 
-    public async Task FlushUsage()
+    public Task FlushUsage() => FlushUsage(linger: false);
+
+    async Task FlushUsage(bool linger)
     {
         if (meter is not { HasUnflushed: true })
         {
@@ -283,7 +285,7 @@ public sealed partial class ApiKeyGrain(
         var flush = meter.Drain();
         try
         {
-            await usage.Flush(new UsageLog.KeyFlush(this.GetPrimaryKeyString(), flush.Rows, flush.Successes, flush.LastUsed, flush.Events));
+            await usage.Flush(new UsageLog.KeyFlush(this.GetPrimaryKeyString(), flush.Rows, flush.Successes, flush.LastUsed, flush.Events), linger);
             meter.Flushed(time.GetUtcNow());
         }
         catch (Exception e)

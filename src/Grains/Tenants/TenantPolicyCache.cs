@@ -26,7 +26,7 @@ public sealed class TenantPolicyCache(
         {
             return entry.Config.IsCompletedSuccessfully ? ValueTask.FromResult(entry.Config.Result) : new ValueTask<ApiKeysConfig?>(entry.Config);
         }
-        var fresh = new Entry(Fetch(tenantId), now);
+        var fresh = new Entry(Fetch(tenantId, entry?.Config), now);
         entries[tenantId] = fresh;
         return new ValueTask<ApiKeysConfig?>(fresh.Config);
     }
@@ -46,11 +46,14 @@ public sealed class TenantPolicyCache(
     {
     }
 
-    async Task<ApiKeysConfig?> Fetch(string tenantId)
+    async Task<ApiKeysConfig?> Fetch(string tenantId, Task<ApiKeysConfig?>? before)
     {
         try
         {
-            return await grains.GetGrain<ITenantGrain>(tenantId).GetConfig();
+            var config = await grains.GetGrain<ITenantGrain>(tenantId).GetConfig();
+            // Unchanged settings keep the instance every key already holds: a fresh copy each refresh would be a young
+            // object referenced from thousands of long-lived key grains, and every garbage collection would scan them.
+            return before is { IsCompletedSuccessfully: true, Result: { } previous } && previous == config ? previous : config;
         }
         catch (ApiKeysException e) when (e.Code == ProblemCode.TenantNotFound)
         {
