@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using ApiKeys.Api.Authentication;
 using ApiKeys.Api.Errors;
+using ApiKeys.Api.Hosting;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.HttpLogging;
@@ -32,11 +33,14 @@ public static class VerifyApi
         app.MapPost("/api/v1/api-keys/verify", Verify).WithName("verifyApiKey").WithTags("Validation")
             .AllowAnonymous().WithHttpLogging(HttpLoggingFields.None).ProducesErrors(400)
             .WithSummary("Validates a key sent in the body: 200 with valid, the refusal code, and the identity it acts as.");
+        // Gateways send every request's credential here: answered by routing itself, before the middleware (logging,
+        // error pages, authentication), whose work this endpoint does not need; it screens the URL and answers errors itself.
         app.MapGet("/api/v1/auth/verify", ForwardAuth).WithName("forwardAuth").WithTags("Validation")
             .AllowAnonymous().WithHttpLogging(HttpLoggingFields.None).Produces<VerifyResult>().ProducesErrors(401)
             .WithSummary("Forward authentication (nginx auth_request, Traefik ForwardAuth, Envoy ext_authz): validates the " +
                 "Authorization header; 200 with X-ApiKey-Id, X-Tenant-Id, X-Sub, X-Sub-Type and X-Roles headers (ids percent-encoded " +
-                "outside visible ASCII, as X-Identity-Encoding: percent says), or 401.");
+                "outside visible ASCII, as X-Identity-Encoding: percent says), or 401.")
+            .ShortCircuit();
         return app;
     }
 
@@ -51,9 +55,24 @@ public static class VerifyApi
 
     static async Task<IResult> ForwardAuth(HttpContext context, KeyValidator validator, ForwardAuthAnswers answers)
     {
-        var token = BearerToken.Read(context.Request);
-        var validation = string.IsNullOrEmpty(token) ? Validation.Refused(ValidationCode.Malformed) : await validator.Validate(token);
-        return validation.Valid ? answers.Accepted(validation) : answers.Refused(token is null ? null : validation.Code);
+        if (RequestScreening.Screen(context) is { } refused)
+        {
+            await refused;
+            return Results.Empty;
+        }
+        try
+        {
+            var token = BearerToken.Read(context.Request);
+            var validation = string.IsNullOrEmpty(token) ? Validation.Refused(ValidationCode.Malformed) : await validator.Validate(token);
+            return validation.Valid ? answers.Accepted(validation) : answers.Refused(token is null ? null : validation.Code);
+        }
+        catch (Exception e) when (!context.Response.HasStarted)
+        {
+            // The error handler is not in this endpoint's path: an unreachable cluster still gets the error body (503).
+            var handler = context.RequestServices.GetServices<Microsoft.AspNetCore.Diagnostics.IExceptionHandler>().OfType<ErrorResponses.Handler>().Single();
+            await handler.TryHandleAsync(context, e, context.RequestAborted);
+            return Results.Empty;
+        }
     }
 
     /// <summary>

@@ -9,7 +9,11 @@ public sealed class RequestScreening(RequestDelegate next)
 {
     static readonly string[] CredentialParameters = ["token", "access_token", "api_key", "apikey", "key"];
 
-    public Task InvokeAsync(HttpContext context)
+    public Task InvokeAsync(HttpContext context) => Screen(context) ?? next(context);
+
+    /// <summary>The refusal written for a request no endpoint should see, or null to let it through.</summary>
+    /// <remarks>Forward auth is answered before the middleware, so it calls this itself.</remarks>
+    public static Task? Screen(HttpContext context)
     {
         var request = context.Request;
         // Keys are accepted in the Authorization header only: a URL ends up in proxy logs, browser history and referrers.
@@ -28,7 +32,7 @@ public sealed class RequestScreening(RequestDelegate next)
         {
             return ErrorResponses.Write(context, ErrorTypes.UnsupportedMediaType.With("Send JSON in UTF-8: Content-Type: application/json; charset=utf-8."));
         }
-        return next(context);
+        return null;
     }
 
     static bool KnownCharset(string charset)
