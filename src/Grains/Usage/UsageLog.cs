@@ -91,20 +91,20 @@ public sealed class UsageLog(ApiKeysDatabase database, AuditLog audit)
     async Task Write(IReadOnlyList<KeyFlush> flushes, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-        if (database.Dialect == Dialect.Sqlite)
+        if (database.Dialect != Dialect.Sqlite)
         {
-            await Pragma(connection, "synchronous = NORMAL", cancellationToken);
+            await Write(connection, flushes, WriteInBatches, cancellationToken);
+            return;
         }
+        // Usage is the one write a power cut may take (the last flushes); keys, settings and events keep a full sync.
+        await Pragma(connection, "synchronous = NORMAL", cancellationToken);
         try
         {
-            await Write(connection, flushes, cancellationToken);
+            await Write(connection, flushes, WriteEach, cancellationToken);
         }
         finally
         {
-            if (database.Dialect == Dialect.Sqlite)
-            {
-                await Pragma(connection, "synchronous = FULL", cancellationToken);
-            }
+            await Pragma(connection, "synchronous = FULL", cancellationToken);
         }
     }
 
@@ -115,7 +115,13 @@ public sealed class UsageLog(ApiKeysDatabase database, AuditLog audit)
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    async Task Write(DbConnection connection, IReadOnlyList<KeyFlush> flushes, CancellationToken cancellationToken)
+    /// <summary>Writes a key's rows and its catalog count, one dialect's way.</summary>
+    delegate Task RowWriter(IReadOnlyList<Row> rows, IReadOnlyList<Use> uses, DbTransaction transaction, CancellationToken cancellationToken);
+
+    /// <summary>A key's validations in one flush, for its catalog row.</summary>
+    readonly record struct Use(string KeyId, long Successes, DateTimeOffset LastUsed);
+
+    async Task Write(DbConnection connection, IReadOnlyList<KeyFlush> flushes, RowWriter writeRows, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         // A key can be in one batch twice (a timer's flush beside a deactivation's): one row per key and minute, one
@@ -123,15 +129,8 @@ public sealed class UsageLog(ApiKeysDatabase database, AuditLog audit)
         var rows = flushes.SelectMany(f => f.Rows).GroupBy(r => (r.KeyId, r.Minute))
             .Select(g => g.First() with { Successes = g.Sum(r => r.Successes), Failures = g.Sum(r => r.Failures) }).ToList();
         var uses = flushes.Where(f => f.Successes > 0 && f.LastUsed is not null).GroupBy(f => f.KeyId)
-            .Select(g => (KeyId: g.Key, Successes: g.Sum(f => f.Successes), LastUsed: g.Max(f => f.LastUsed!.Value))).ToList();
-        if (database.Dialect == Dialect.Sqlite)
-        {
-            await WriteEach(rows, uses, transaction, cancellationToken);
-        }
-        else
-        {
-            await WriteInBatches(rows, uses, transaction, cancellationToken);
-        }
+            .Select(g => new Use(g.Key, g.Sum(f => f.Successes), g.Max(f => f.LastUsed!.Value))).ToList();
+        await writeRows(rows, uses, transaction, cancellationToken);
         await audit.Append([.. flushes.SelectMany(f => f.Events)], transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
@@ -154,7 +153,7 @@ public sealed class UsageLog(ApiKeysDatabase database, AuditLog audit)
     /// 200 rows costs compiling its text and binding its 1,000 named parameters one by one, each looked up by name
     /// (the profile of 20,000 keys in use had these writes holding the flushes of thousands of keys in memory).
     /// </summary>
-    static async Task WriteEach(IReadOnlyList<Row> rows, IReadOnlyList<(string KeyId, long Successes, DateTimeOffset LastUsed)> uses,
+    static async Task WriteEach(IReadOnlyList<Row> rows, IReadOnlyList<Use> uses,
         DbTransaction transaction, CancellationToken cancellationToken)
     {
         await using (var command = Prepared(transaction, string.Format(AddRow, "@key, @minute, @tenant, @ok, @failed"),
@@ -189,7 +188,7 @@ public sealed class UsageLog(ApiKeysDatabase database, AuditLog audit)
     }
 
     /// <summary>PostgreSQL is a round trip away: 200 rows per statement.</summary>
-    static async Task WriteInBatches(IReadOnlyList<Row> rows, IReadOnlyList<(string KeyId, long Successes, DateTimeOffset LastUsed)> uses,
+    static async Task WriteInBatches(IReadOnlyList<Row> rows, IReadOnlyList<Use> uses,
         DbTransaction transaction, CancellationToken cancellationToken)
     {
         foreach (var batch in rows.Chunk(200))
