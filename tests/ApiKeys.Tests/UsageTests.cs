@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace ApiKeys.Tests;
 
@@ -263,3 +265,30 @@ public abstract class UsageTests(ClusterFixture fixture)
 
 [Collection(SqliteCluster.Name)]
 public sealed class UsageOnSqlite(SqliteClusterFixture fixture) : UsageTests(fixture);
+
+/// <summary>The silo's cache of tenant settings, which every key grain consults when it counts a validation.</summary>
+[Collection(SqliteCluster.Name)]
+public sealed class TenantPolicyCacheTests(SqliteClusterFixture fixture)
+{
+    [Fact]
+    public async Task Settings_read_again_unchanged_are_the_instance_the_keys_already_hold_and_a_change_is_a_new_one()
+    {
+        var scenario = await Scenario.Create(fixture.Client);
+        // A cache of its own, so no change pushed to the silo's cache can empty it between the reads.
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var cache = new TenantPolicyCache(fixture.Client, time, Options.Create(new ApiKeysOptions()));
+        var first = await cache.Policy(scenario.TenantId);
+
+        time.Advance(new ApiKeysOptions().TenantPolicyFreshness);
+        var reread = await cache.Policy(scenario.TenantId);
+        // The same instance, not only equal settings: a fresh copy every refresh is a young object that every long-lived
+        // key grain then references, and each garbage collection scans.
+        Assert.Same(first, reread);
+
+        await scenario.Tenant.UpdateConfig(scenario.Admin, new ApiKeysConfigChange(MaxKeysPerUser: 7));
+        time.Advance(new ApiKeysOptions().TenantPolicyFreshness);
+        var changed = await cache.Policy(scenario.TenantId);
+        Assert.NotSame(first, changed);
+        Assert.Equal(7, changed!.MaxKeysPerUser);
+    }
+}
