@@ -20,6 +20,9 @@ public sealed class ClusterApiFixture : ApiFixture
 
     protected override void ConfigureMode(IWebHostBuilder builder) => ClientOf(builder, connectionString);
 
+    /// <summary>Stops the cluster's only silo: the front end stays up with no cluster to ask.</summary>
+    public Task StopSilo() => silo!.StopAsync();
+
     protected override async Task DisposeFixture()
     {
         await base.DisposeFixture();
