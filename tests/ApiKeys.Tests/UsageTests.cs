@@ -292,3 +292,48 @@ public sealed class TenantPolicyCacheTests(SqliteClusterFixture fixture)
         Assert.Equal(7, changed!.MaxKeysPerUser);
     }
 }
+
+/// <summary>A key's usage as its grain counts it between flushes, without a cluster: what each flush hands to the writer.</summary>
+public sealed class UsageMeterTests
+{
+    static readonly DateTimeOffset Start = new(2026, 12, 2, 10, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void A_timer_flush_adds_to_the_catalog_row_once_a_minute_and_an_explicit_flush_at_once()
+    {
+        var meter = new UsageMeter("key", "tenant", "scope");
+        var policy = ApiKeysConfig.Default;
+
+        meter.Success(Start, policy);
+        var first = meter.Drain(Start, eager: false);
+        // A key's first flush writes its catalog row, so a key just used shows as used within one flush interval.
+        Assert.Equal((1L, (DateTimeOffset?)Start), (first.Successes, first.LastUsed));
+        meter.Flushed(first, Start);
+
+        var later = Start.AddSeconds(10);
+        meter.Success(later, policy);
+        var timer = meter.Drain(later, eager: false);
+        // The minute's row is written; the catalog's count and last use wait for the rest of the minute.
+        Assert.Equal([new UsageLog.Row("key", "tenant", UsageMinute.Of(later), 1, 0)], timer.Rows);
+        Assert.Equal((0L, (DateTimeOffset?)null), (timer.Successes, timer.LastUsed));
+        meter.Flushed(timer, later);
+        Assert.True(meter.HasUnflushed);
+        Assert.True(meter.Drain(later.AddSeconds(10), eager: false).IsEmpty);
+
+        var due = meter.Drain(Start + UsageMeter.CatalogInterval, eager: false);
+        Assert.Equal((1L, (DateTimeOffset?)later), (due.Successes, due.LastUsed));
+        meter.Flushed(due, Start + UsageMeter.CatalogInterval);
+        Assert.False(meter.HasUnflushed);
+
+        var deactivation = Start + UsageMeter.CatalogInterval + TimeSpan.FromSeconds(1);
+        meter.Success(deactivation, policy);
+        var eager = meter.Drain(deactivation, eager: true);
+        Assert.Equal((1L, (DateTimeOffset?)deactivation), (eager.Successes, eager.LastUsed));
+
+        // A failed write gives its count back: the next flush adds it, never twice, never lost.
+        meter.Restore(eager);
+        var retried = meter.Drain(deactivation, eager: true);
+        Assert.Equal(1L, retried.Successes);
+        Assert.Equal([new UsageLog.Row("key", "tenant", UsageMinute.Of(deactivation), 1, 0)], retried.Rows);
+    }
+}

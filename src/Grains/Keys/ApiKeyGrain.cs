@@ -161,7 +161,7 @@ public sealed partial class ApiKeyGrain(
     {
         // The flush interleaves with validations: it only drains memory and then waits on the database, and a
         // validation during that wait counts into the next flush.
-        usageTimer ??= this.RegisterGrainTimer(() => FlushUsage(linger: true), new GrainTimerCreationOptions(options.Value.UsageFlushInterval, options.Value.UsageFlushInterval)
+        usageTimer ??= this.RegisterGrainTimer(() => FlushUsage(onTimer: true), new GrainTimerCreationOptions(options.Value.UsageFlushInterval, options.Value.UsageFlushInterval)
         {
             Interleave = true,
         });
@@ -272,9 +272,9 @@ public sealed partial class ApiKeyGrain(
         }
     }
 
-    public Task FlushUsage() => FlushUsage(linger: false);
+    public Task FlushUsage() => FlushUsage(onTimer: false);
 
-    async Task FlushUsage(bool linger)
+    async Task FlushUsage(bool onTimer)
     {
         if (meter is not { HasUnflushed: true })
         {
@@ -282,11 +282,16 @@ public sealed partial class ApiKeyGrain(
             usageTimer = null;
             return;
         }
-        var flush = meter.Drain();
+        var flush = meter.Drain(time.GetUtcNow(), eager: !onTimer);
+        if (flush.IsEmpty)
+        {
+            // Only the catalog's count is waiting, and it is not due yet: the timer stays for it.
+            return;
+        }
         try
         {
-            await usage.Flush(new UsageLog.KeyFlush(this.GetPrimaryKeyString(), flush.Rows, flush.Successes, flush.LastUsed, flush.Events), linger);
-            meter.Flushed(time.GetUtcNow());
+            await usage.Flush(new UsageLog.KeyFlush(this.GetPrimaryKeyString(), flush.Rows, flush.Successes, flush.LastUsed, flush.Events), linger: onTimer);
+            meter.Flushed(flush, time.GetUtcNow());
         }
         catch (Exception e)
         {
