@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The README's test command: installs what the tests need and is missing (curl, jq, python3, Debian's chromium and
-# PostgreSQL 15 server, through apt-get as root or with sudo), starts a private PostgreSQL in a temp folder on a
-# loopback port (scripts/postgres.sh, as a non-root user), runs `dotnet test ApiKeys.sln`, stops the database, and ends
-# with "N passed, N failed". SQLite needs nothing. .ci/run calls this on a clean checkout.
+# PostgreSQL 15 server through apt-get as root or with sudo; the OpenAPI linter through npm), starts a private
+# PostgreSQL in a temp folder on a loopback port (scripts/postgres.sh, as a non-root user), runs
+# `dotnet test ApiKeys.sln`, stops the database, and ends with "N passed, N failed". SQLite needs nothing. .ci/run calls this on a clean checkout.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,6 +20,18 @@ for tool in curl jq python3 chromium; do
   command -v "$tool" >/dev/null || { echo "$tool is needed by the tests and could not be installed"; echo "0 passed, 1 failed"; exit 1; }
 done
 export APIKEYS_CHROMIUM=${APIKEYS_CHROMIUM:-$(command -v chromium)}
+
+# The API description test lints the OpenAPI document with Redocly's CLI and generates TypeScript from it with
+# openapi-typescript, both from npm into artifacts/tools/openapi (pinned versions; Node.js from Debian if missing).
+if ! command -v npm >/dev/null; then
+  apt-get install -y nodejs npm >/dev/null 2>&1 || sudo apt-get install -y nodejs npm >/dev/null 2>&1 || true
+fi
+openapi_tools=artifacts/tools/openapi
+if [ ! -x "$openapi_tools/node_modules/.bin/redocly" ] || [ ! -x "$openapi_tools/node_modules/.bin/openapi-typescript" ]; then
+  npm install --no-audit --no-fund --silent --prefix "$openapi_tools" @redocly/cli@2.77.0 openapi-typescript@7.13.0 >/dev/null 2>&1 \
+    || { echo "could not install the OpenAPI linter (npm)"; echo "0 passed, 1 failed"; exit 1; }
+fi
+export APIKEYS_OPENAPI_TOOLS=${APIKEYS_OPENAPI_TOOLS:-$(cd "$openapi_tools/node_modules/.bin" && pwd)}
 
 log=$(mktemp)
 postgres=$(mktemp -d -t apikeys-ci-postgres-XXXXXX)

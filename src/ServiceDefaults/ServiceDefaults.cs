@@ -77,8 +77,8 @@ public static class ServiceDefaultsExtensions
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
-        app.MapGet("/health/live", () => TypedResults.Ok(new HealthAnswer("live"))).WithTags("Service").AllowAnonymous()
-            .WithHttpLogging(HttpLoggingFields.None).WithSummary("The process is up.");
+        app.MapGet("/health/live", () => TypedResults.Ok(new HealthAnswer("live"))).WithName("getLiveness").WithTags("Service").AllowAnonymous()
+            .WithHttpLogging(HttpLoggingFields.None).WithSummary("Liveness").WithDescription("The process is up.");
         app.MapHealthChecks("/health/ready", new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains(ReadyTag),

@@ -13,26 +13,36 @@ public static class ApiKeysApi
     {
         var keys = app.MapGroup("/api/v1/api-keys")
             .WithTags("API keys")
-            .RequireAuthorization(CallerClaims.MemberPolicy)
-            .ProducesErrors(401, 403);
+            .RequireAuthorization(CallerClaims.MemberPolicy);
 
-        keys.MapGet("/", List).WithName("listApiKeys").ProducesErrors(400)
-            .WithSummary("Lists keys: a TenantAdmin sees the tenant's, anyone else their own. Filters, search (q), sort and cursor paging.");
-        keys.MapPost("/", Create).WithName("createApiKey").ProducesErrors(400, 404)
-            .WithSummary("Generates a key; the token is in this response only.");
-        keys.MapGet("/{id}", Get).WithName("getApiKey").ProducesErrors(404)
-            .WithSummary("One key, if the caller owns it or is a TenantAdmin of its tenant.");
-        keys.MapPatch("/{id}", Rename).WithName("patchApiKey").ProducesErrors(400, 404)
+        keys.MapGet("/", List).WithName("listApiKeys").ProducesErrors(ErrorTypes.InvalidArgument)
+            .WithSummary("List and search keys")
+            .WithDescription("A TenantAdmin sees the tenant's keys, anyone else their own. Filters, search (q), sort and cursor paging.");
+        keys.MapPost("/", Create).WithName("createApiKey")
+            .ProducesErrors(ErrorTypes.InvalidArgument, ErrorTypes.InvalidDescription, ErrorTypes.InvalidDuration, ErrorTypes.ExpiryTooLong,
+                ErrorTypes.Disabled, ErrorTypes.DeveloperRequired, ErrorTypes.TenantAdminRequired, ErrorTypes.Limit, ErrorTypes.UserNotFound)
+            .WithSummary("Generate a key")
+            .WithDescription("Generates a key for the caller, or as a TenantAdmin for another member or an external client. The token is in this response only.");
+        keys.MapGet("/{id}", Get).WithName("getApiKey").ProducesErrors(ErrorTypes.KeyNotFound)
+            .WithSummary("Get a key")
+            .WithDescription("One key, if the caller owns it or is a TenantAdmin of its tenant.");
+        keys.MapPatch("/{id}", Rename).WithName("patchApiKey").ProducesErrors(ErrorTypes.InvalidPatch, ErrorTypes.InvalidDescription, ErrorTypes.KeyNotFound)
             .Accepts<PatchOperation[]>("application/json", "application/json-patch+json")
-            .WithSummary("Renames a key: a JSON Patch 'replace' of /description.");
-        keys.MapDelete("/{id}", Delete).WithName("deleteApiKey").ProducesErrors(404, 409)
-            .WithSummary("The owner removes their key; a TenantAdmin deleting another user's key revokes it.");
-        keys.MapPost("/{id}/actions/revoke", Revoke).WithName("revokeApiKey").ProducesErrors(404, 409)
-            .WithSummary("TenantAdmin: revokes an active key. Final.");
-        keys.MapPost("/actions/revoke", RevokeMany).WithName("revokeApiKeys").ProducesErrors(400)
-            .WithSummary("TenantAdmin: revokes up to 100 keys, reporting each id's outcome.");
+            .WithSummary("Rename a key")
+            .WithDescription("A JSON Patch 'replace' of /description.");
+        keys.MapDelete("/{id}", Delete).WithName("deleteApiKey").ProducesErrors(ErrorTypes.KeyNotFound, ErrorTypes.NotActive)
+            .WithSummary("Delete a key")
+            .WithDescription("The owner removes their key; a TenantAdmin deleting another user's key revokes it.");
+        keys.MapPost("/{id}/actions/revoke", Revoke).WithName("revokeApiKey")
+            .ProducesErrors(ErrorTypes.TenantAdminRequired, ErrorTypes.KeyNotFound, ErrorTypes.NotActive)
+            .WithSummary("Revoke a key")
+            .WithDescription("TenantAdmin: revokes an active key. Final: a revoked key never validates again.");
+        keys.MapPost("/actions/revoke", RevokeMany).WithName("revokeApiKeys").ProducesErrors(ErrorTypes.InvalidArgument, ErrorTypes.TenantAdminRequired)
+            .WithSummary("Revoke keys in bulk")
+            .WithDescription("TenantAdmin: revokes up to 100 keys, reporting each id's outcome.");
         keys.MapPost("/actions/delete-mine", DeleteMine).WithName("deleteMyApiKeys")
-            .WithSummary("Removes every key the caller owns.");
+            .WithSummary("Delete all my keys")
+            .WithDescription("Removes every key the caller owns.");
         return app;
     }
 

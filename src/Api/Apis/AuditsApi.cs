@@ -17,12 +17,14 @@ public static class AuditsApi
         var audits = app.MapGroup("/api/v1/audits")
             .WithTags("Events")
             .RequireAuthorization(CallerClaims.MemberPolicy)
-            .ProducesErrors(401, 403);
+            .ProducesErrors(ErrorTypes.TenantAdminRequired);
 
-        audits.MapGet("/", List).WithName("listAudits").ProducesErrors(400)
-            .WithSummary("TenantAdmin: the tenant's events, newest first; filter by type, keyId, userId and a time range; cursor paging.");
-        audits.MapGet("/{id}", Get).WithName("getAudit").ProducesErrors(404)
-            .WithSummary("TenantAdmin: one event.");
+        audits.MapGet("/", List).WithName("listAudits").ProducesErrors(ErrorTypes.InvalidArgument)
+            .WithSummary("List events")
+            .WithDescription("TenantAdmin: the tenant's events, newest first; filter by type, keyId, userId and a time range; cursor paging.");
+        audits.MapGet("/{id}", Get).WithName("getAudit").ProducesErrors(ErrorTypes.EventNotFound)
+            .WithSummary("Get an event")
+            .WithDescription("TenantAdmin: one event of the tenant.");
         return app;
     }
 

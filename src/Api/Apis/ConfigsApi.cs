@@ -13,13 +13,16 @@ public static class ConfigsApi
         var configs = app.MapGroup("/api/v1/api-keys/configs")
             .WithTags("API key settings")
             .RequireAuthorization(CallerClaims.MemberPolicy)
-            .ProducesErrors(401, 403, 404);
+            .ProducesErrors(ErrorTypes.TenantNotFound);
 
         configs.MapGet("/{tenantId}", Get).WithName("getApiKeysConfig")
-            .WithSummary("The tenant's settings; any member of the tenant may read them.");
-        configs.MapPatch("/{tenantId}", Patch).WithName("patchApiKeysConfig").ProducesErrors(400)
+            .WithSummary("Get the tenant's settings")
+            .WithDescription("Any member of the tenant may read them.");
+        configs.MapPatch("/{tenantId}", Patch).WithName("patchApiKeysConfig")
+            .ProducesErrors(ErrorTypes.InvalidPatch, ErrorTypes.InvalidSetting, ErrorTypes.InvalidDuration, ErrorTypes.TenantAdminRequired)
             .Accepts<PatchOperation[]>("application/json", "application/json-patch+json")
-            .WithSummary($"TenantAdmin: JSON Patch 'replace' of {string.Join(", ", ApiKeysConfigBody.Settings.Select(s => s.Name))}.");
+            .WithSummary("Change the tenant's settings")
+            .WithDescription($"TenantAdmin: JSON Patch 'replace' of {string.Join(", ", ApiKeysConfigBody.Settings.Select(s => s.Name))}.");
         return app;
     }
 

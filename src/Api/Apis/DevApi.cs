@@ -9,7 +9,8 @@ public static class DevApi
     public static IEndpointRouteBuilder MapDevApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/dev/token", Issue).WithName("issueDevUserToken").WithTags("Development only").AllowAnonymous()
-            .WithSummary("DEVELOPMENT ONLY, absent in Production: a user token for any tenant and user id.");
+            .WithSummary("Issue a development user token")
+            .WithDescription("DEVELOPMENT ONLY, absent in Production: a user token for any tenant and user id.");
         return app;
     }
 

@@ -11,18 +11,21 @@ public static class TenantsApi
     public static IEndpointRouteBuilder MapTenantsApi(this IEndpointRouteBuilder app)
     {
         var tenants = app.MapGroup("/api/v1/tenants")
-            .WithTags("Tenants")
-            .ProducesErrors(401, 403, 404);
+            .WithTags("Tenants");
 
-        tenants.MapPost("/", Create).WithName("createTenant").ProducesErrors(400, 409)
+        tenants.MapPost("/", Create).WithName("createTenant").ProducesErrors(ErrorTypes.InvalidArgument, ErrorTypes.TenantExists)
             .RequireAuthorization(CallerClaims.OperatorPolicy)
-            .WithSummary("Operator: creates a tenant (API keys disabled, Qlik's default limits) and names its first TenantAdmin.");
-        tenants.MapGet("/{tenantId}", Get).WithName("getTenant")
+            .WithSummary("Create a tenant")
+            .WithDescription("Operator: creates a tenant (API keys disabled, Qlik's default limits) and names its first TenantAdmin.");
+        tenants.MapGet("/{tenantId}", Get).WithName("getTenant").ProducesErrors(ErrorTypes.TenantNotFound)
             .RequireAuthorization(CallerClaims.OperatorOrMemberPolicy)
-            .WithSummary("The operator reads any tenant; a member reads their own.");
-        tenants.MapPost("/{tenantId}/actions/add-admin", AddAdmin).WithName("addTenantAdmin").ProducesErrors(400)
+            .WithSummary("Get a tenant")
+            .WithDescription("The operator reads any tenant; a member reads their own.");
+        tenants.MapPost("/{tenantId}/actions/add-admin", AddAdmin).WithName("addTenantAdmin")
+            .ProducesErrors(ErrorTypes.InvalidArgument, ErrorTypes.TenantNotFound)
             .RequireAuthorization(CallerClaims.OperatorPolicy)
-            .WithSummary("Operator: makes a user a TenantAdmin of an existing tenant (a member if new, other roles kept), " +
+            .WithSummary("Add a TenantAdmin")
+            .WithDescription("Operator: makes a user a TenantAdmin of an existing tenant (a member if new, other roles kept), " +
                 "the way back into a tenant whose admins are gone.");
         return app;
     }

@@ -13,13 +13,15 @@ public static class UsageApi
         var usage = app.MapGroup("/api/v1/api-keys")
             .WithTags("Usage")
             .RequireAuthorization(CallerClaims.MemberPolicy)
-            .ProducesErrors(400, 401, 403);
+            .ProducesErrors(ErrorTypes.InvalidArgument, ErrorTypes.InvalidDuration);
 
-        usage.MapGet("/{id}/usage", KeyUsage).WithName("getApiKeyUsage").ProducesErrors(404)
-            .WithSummary("Owner or TenantAdmin: the key's successful and failed validations per bucket over a window ending now " +
+        usage.MapGet("/{id}/usage", KeyUsage).WithName("getApiKeyUsage").ProducesErrors(ErrorTypes.KeyNotFound)
+            .WithSummary("Get a key's usage")
+            .WithDescription("Owner or TenantAdmin: the key's successful and failed validations per bucket over a window ending now " +
                 "(window default PT1H, bucket default PT1M; whole minutes, at most P31D and 1440 buckets).");
-        usage.MapGet("/usage", Top).WithName("getTopApiKeys")
-            .WithSummary("TenantAdmin: the tenant's keys ranked by successful validations over a window ending now (default PT24H, limit default 10).");
+        usage.MapGet("/usage", Top).WithName("getTopApiKeys").ProducesErrors(ErrorTypes.TenantAdminRequired)
+            .WithSummary("Rank keys by usage")
+            .WithDescription("TenantAdmin: the tenant's keys ranked by successful validations over a window ending now (default PT24H, limit default 10).");
         return app;
     }
 

@@ -13,18 +13,23 @@ public static class UsersApi
     {
         var users = app.MapGroup("/api/v1/users")
             .WithTags("Users and roles")
-            .RequireAuthorization(CallerClaims.MemberPolicy)
-            .ProducesErrors(401, 403);
+            .RequireAuthorization(CallerClaims.MemberPolicy);
 
         users.MapGet("/me", Me).WithName("getMyUser")
-            .WithSummary("The caller: user id, tenant and current roles (for an API key, its owner).");
-        users.MapGet("/", List).WithName("listUsers")
-            .WithSummary("TenantAdmin: the tenant's members and their roles.");
-        users.MapPatch("/{userId}", SetRoles).WithName("patchUser").ProducesErrors(400, 404)
+            .WithSummary("Get the caller")
+            .WithDescription("The caller: user id, tenant and current roles (for an API key, its owner).");
+        users.MapGet("/", List).WithName("listUsers").ProducesErrors(ErrorTypes.TenantAdminRequired)
+            .WithSummary("List members")
+            .WithDescription("TenantAdmin: the tenant's members and their roles.");
+        users.MapPatch("/{userId}", SetRoles).WithName("patchUser")
+            .ProducesErrors(ErrorTypes.InvalidPatch, ErrorTypes.InvalidArgument, ErrorTypes.TenantAdminRequired, ErrorTypes.UserNotFound, ErrorTypes.LastAdmin)
             .Accepts<PatchOperation[]>("application/json", "application/json-patch+json")
-            .WithSummary("TenantAdmin: JSON Patch 'replace' of /assignedRoles, e.g. [{\"name\":\"Developer\"}]. Adds the user to the tenant if new.");
-        users.MapDelete("/{userId}", Remove).WithName("deleteUser").ProducesErrors(404)
-            .WithSummary("TenantAdmin: removes the user from the tenant, which revokes their active keys.");
+            .WithSummary("Set a member's roles")
+            .WithDescription("TenantAdmin: JSON Patch 'replace' of /assignedRoles, e.g. [{\"name\":\"Developer\"}]. Adds the user to the tenant if new.");
+        users.MapDelete("/{userId}", Remove).WithName("deleteUser")
+            .ProducesErrors(ErrorTypes.TenantAdminRequired, ErrorTypes.UserNotFound, ErrorTypes.LastAdmin)
+            .WithSummary("Remove a member")
+            .WithDescription("TenantAdmin: removes the user from the tenant, which revokes their active keys.");
         return app;
     }
 

@@ -31,13 +31,15 @@ public static class VerifyApi
     public static IEndpointRouteBuilder MapVerifyApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/v1/api-keys/verify", Verify).WithName("verifyApiKey").WithTags("Validation")
-            .AllowAnonymous().WithHttpLogging(HttpLoggingFields.None).ProducesErrors(400)
-            .WithSummary("Validates a key sent in the body: 200 with valid, the refusal code, and the identity it acts as.");
+            .AllowAnonymous().WithHttpLogging(HttpLoggingFields.None).ProducesErrors(ErrorTypes.InvalidArgument)
+            .WithSummary("Validate a key")
+            .WithDescription("Validates a key sent in the body: 200 with valid, the refusal code, and the identity it acts as.");
         // Gateways send every request's credential here: answered by routing itself, before the middleware (logging,
         // error pages, authentication), whose work this endpoint does not need; it screens the URL and answers errors itself.
         app.MapGet("/api/v1/auth/verify", ForwardAuth).WithName("forwardAuth").WithTags("Validation")
-            .AllowAnonymous().WithHttpLogging(HttpLoggingFields.None).Produces<VerifyResult>().ProducesErrors(401)
-            .WithSummary("Forward authentication (nginx auth_request, Traefik ForwardAuth, Envoy ext_authz): validates the " +
+            .AllowAnonymous().WithHttpLogging(HttpLoggingFields.None).Produces<VerifyResult>().ProducesErrors(ErrorTypes.Unauthorized)
+            .WithSummary("Forward authentication")
+            .WithDescription("Forward authentication (nginx auth_request, Traefik ForwardAuth, Envoy ext_authz): validates the " +
                 "Authorization header; 200 with X-ApiKey-Id, X-Tenant-Id, X-Sub, X-Sub-Type and X-Roles headers (ids percent-encoded " +
                 "outside visible ASCII, as X-Identity-Encoding: percent says), or 401.")
             .ShortCircuit();

@@ -11,8 +11,6 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
-using Microsoft.OpenApi;
-using Scalar.AspNetCore;
 
 namespace ApiKeys.Api.Hosting;
 
@@ -41,6 +39,8 @@ public static class FrontEndHosting
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+            // A number is a JSON number: "5" is refused, and the API description types every count as an integer only.
+            o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
             o.SerializerOptions.Converters.Add(new UtcTimeConverter());
         });
@@ -85,35 +85,7 @@ public static class FrontEndHosting
                 .RequireAssertion(c => c.User.IsOperator() || c.User.HasClaim(x => x.Type == CallerClaims.Tenant))
                 .AddRequirements(new MembershipRequirement()));
 
-        services.AddOpenApi(o => o.AddSchemaTransformer((schema, context, _) =>
-        {
-            // Times go through UtcTimeConverter, which hides their type from the schema generator.
-            if (context.JsonTypeInfo.Type == typeof(DateTimeOffset) || context.JsonTypeInfo.Type == typeof(DateTimeOffset?))
-            {
-                schema.Type = JsonSchemaType.String;
-                schema.Format = "date-time";
-            }
-            return Task.CompletedTask;
-        }).AddDocumentTransformer((document, _, _) =>
-        {
-            document.Info = new OpenApiInfo
-            {
-                Title = "ApiKeys",
-                Version = "v1",
-                Description = "API key management: Qlik-compatible api-keys endpoints and this service's extensions. " +
-                    "Every /api/v1 call takes 'Authorization: Bearer <API key | user token | operator token>'.",
-            };
-            document.Components ??= new OpenApiComponents();
-            document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
-            document.Components.SecuritySchemes["Bearer"] = new OpenApiSecurityScheme
-            {
-                Type = SecuritySchemeType.Http,
-                Scheme = "bearer",
-                Description = "An API key (qlk_...), a user token (JWT) or, for /api/v1/tenants, the operator token.",
-            };
-            document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("Bearer", document)] = [] }];
-            return Task.CompletedTask;
-        }));
+        services.AddApiReference();
         return builder;
     }
 
@@ -127,8 +99,7 @@ public static class FrontEndHosting
         app.UseMiddleware<RequestScreening>();
         app.UseAuthentication();
         app.UseAuthorization();
-        app.MapOpenApi().AllowAnonymous();
-        app.MapScalarApiReference("/docs").AllowAnonymous();
+        app.MapApiReference();
         return app;
     }
 
