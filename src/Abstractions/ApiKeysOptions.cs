@@ -37,7 +37,7 @@ public sealed class ApiKeysOptions
 
     /// <summary>
     /// How long a key's grain stays in memory without being called. Longer keeps validations of rarely used keys from
-    /// waiting on an activation (a state read) at the cost of memory per key (see the README's sizing).
+    /// waiting on an activation (a state read) at the cost of memory per key (see the sizing in docs/architecture.md).
     /// </summary>
     public TimeSpan KeyIdleTime { get; set; } = TimeSpan.FromHours(1);
 

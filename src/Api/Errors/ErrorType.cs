@@ -7,7 +7,7 @@ public sealed record ErrorType(int Status, string Code, string Title, string? Hi
     public Error With(string? detail, ErrorSource? source = null) => new(Code, Title, detail ?? Hint, Status, source);
 }
 
-/// <summary>Every error code the API answers with; the README's error table lists the same.</summary>
+/// <summary>Every error code the API answers with; the error table of docs/api.md lists the same.</summary>
 public static class ErrorTypes
 {
     public static readonly ErrorType InvalidRequest = new(400, "APIKEYS-INVALID-REQUEST", "Invalid request", "The request is missing a required part or cannot be read.");

@@ -100,8 +100,27 @@ public static class FrontEndHosting
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapApiReference();
+        SayWhereToGo(app);
         return app;
     }
+
+    /// <summary>Once the node serves requests, one line for whoever started it: where the console and the reference are.</summary>
+    static void SayWhereToGo(WebApplication app) => app.Lifetime.ApplicationStarted.Register(() =>
+    {
+        var management = app.Configuration.GetValue<int?>("Management:Port");
+        var addresses = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features
+            .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses ?? [];
+        var uris = addresses.Select(a => Uri.TryCreate(a, UriKind.Absolute, out var uri) ? uri : null).OfType<Uri>().ToList();
+        var site = uris.FirstOrDefault(u => u.Port != management);
+        if (site is null)
+        {
+            return;
+        }
+        var root = site.GetLeftPart(UriPartial.Authority);
+        var operators = uris.FirstOrDefault(u => u.Port == management)?.GetLeftPart(UriPartial.Authority);
+        app.Logger.LogInformation("ApiKeys is ready: the web console at {Console}, the API reference at {Reference}{Management}",
+            root + "/console/", root + "/docs/", operators is null ? "" : $", metrics and the cluster dashboard at {operators}");
+    });
 
     static void ConfigureJwt(JwtBearerOptions o, JwtOptions jwt, DevTokens? devTokens, bool development)
     {
