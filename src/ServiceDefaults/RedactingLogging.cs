@@ -22,7 +22,12 @@ public static class RedactingLogging
 
     sealed class RedactingLoggerFactory(ILoggerFactory inner, SecretRedaction redaction) : ILoggerFactory
     {
-        public ILogger CreateLogger(string categoryName) => new RedactingLogger(inner.CreateLogger(categoryName), redaction);
+        public ILogger CreateLogger(string categoryName)
+        {
+            ILogger logger = new RedactingLogger(inner.CreateLogger(categoryName), redaction);
+            // Every logger is made here, so the one known false alarm at start-up is dropped here too.
+            return categoryName == ImpossibleStalls.Category ? new ImpossibleStalls(logger) : logger;
+        }
 
         public void AddProvider(ILoggerProvider provider) => inner.AddProvider(provider);
 

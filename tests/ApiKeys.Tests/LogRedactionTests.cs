@@ -101,6 +101,31 @@ public sealed class LogRedactionTests
     }
 
     [Fact]
+    public void A_watchdog_stall_longer_than_the_process_has_run_is_dropped_and_a_real_one_is_logged()
+    {
+        var lines = new ConcurrentQueue<string>();
+        var services = new ServiceCollection();
+        services.AddLogging(logging => logging.AddProvider(new CapturingLoggerProvider(lines)));
+        services.AddSecretRedaction(OperatorToken);
+        using var provider = services.BuildServiceProvider();
+        var watchdog = provider.GetRequiredService<ILoggerFactory>().CreateLogger("Orleans.Runtime.Watchdog");
+        const string Stall = "Participant check thread has not completed for {TimeSinceLastTick}, potentially indicating lock contention or deadlock, CPU starvation, or another execution anomaly.";
+        var running = DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime;
+
+        // What Orleans logs when its first component check has not run yet: the time since timestamp 0, the machine's uptime.
+        var impossible = running + TimeSpan.FromHours(7);
+        watchdog.LogWarning(new EventId(100150), Stall, impossible);
+        // A real stall happened while the process ran.
+        var real = running / 2;
+        watchdog.LogWarning(new EventId(100150), Stall, real);
+        provider.GetRequiredService<ILoggerFactory>().CreateLogger("Orleans.Runtime.Other").LogWarning(new EventId(100150), Stall, running + TimeSpan.FromHours(7));
+
+        Assert.Equal(2, lines.Count);
+        Assert.Contains(lines, l => l.Contains($"for {real}"));
+        Assert.Single(lines, l => l.Contains($"for {impossible}"));
+    }
+
+    [Fact]
     public void Scopes_reach_providers_redacted()
     {
         var scopes = new ConcurrentQueue<string>();
