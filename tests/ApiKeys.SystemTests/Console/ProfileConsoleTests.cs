@@ -27,22 +27,31 @@ public sealed class ProfileConsoleTests(ConsoleApiFixture api, BrowserFixture br
         await page.GetByRole(AriaRole.Button, new() { Name = "I have stored it" }).ClickAsync();
         await Expect(page.Locator("table.keys")).ToContainTextAsync("ci deploy");
         Assert.DoesNotContain(token, await page.ContentAsync());
+        // The row of the key just shown says so, and shows the start of its id, which is in the token too.
+        var keyId = token.Split('_')[1];
+        await Expect(page.Locator("tr.new")).ToContainTextAsync("just generated");
+        await Expect(page.Locator("tr.new")).ToContainTextAsync(keyId[..8]);
+        await Expect(page.Locator("tr.new code.key-id")).ToHaveAttributeAsync("aria-label", keyId);
 
         await Generate(page, "nightly export");
         await page.GetByRole(AriaRole.Button, new() { Name = "I have stored it" }).ClickAsync();
-        await Generate(page, "one too many", expectToken: false);
-        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("2");
-        // Nothing typed is lost when the API refuses.
-        await Expect(page.GetByLabel("Description")).ToHaveValueAsync("one too many");
+        // At the limit generating is disabled, with the reason, before anyone types a description in vain.
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Generate new key" })).ToBeDisabledAsync();
+        await Expect(page.GetByText("You have 2 of 2 active keys")).ToBeVisibleAsync();
         await BrowserFixture.Screenshot(page, "profile-limit-reached");
 
         var row = page.Locator("tr", new() { HasText = "ci deploy" });
         await row.GetByRole(AriaRole.Button, new() { Name = "Rename" }).ClickAsync();
+        // While renaming, the row's own actions step aside.
+        await Expect(row.GetByRole(AriaRole.Button, new() { Name = "Rename" })).ToBeHiddenAsync();
         await page.GetByLabel("New description").FillAsync("ci deploy (main)");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
         await Expect(page.Locator("table.keys")).ToContainTextAsync("ci deploy (main)");
 
         await page.Locator("tr", new() { HasText = "nightly export" }).GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
+        // The dialog is titled by what it does, and Cancel has the focus, so Enter does not delete.
+        await Expect(page.GetByRole(AriaRole.Dialog, new() { Name = "Delete key?" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Cancel" })).ToBeFocusedAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Delete key" }).ClickAsync();
         await Expect(page.Locator("table.keys")).Not.ToContainTextAsync("nightly export");
         await BrowserFixture.Screenshot(page, "profile-keys");
@@ -50,6 +59,7 @@ public sealed class ProfileConsoleTests(ConsoleApiFixture api, BrowserFixture br
         await page.GetByRole(AriaRole.Button, new() { Name = "Delete all my keys" }).ClickAsync();
         await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Delete all my keys" }).ClickAsync();
         await Expect(page.GetByText("You have no API keys yet.")).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Delete all my keys" })).ToHaveCountAsync(0);
         Assert.False(await Valid(token));
     }
 
@@ -61,6 +71,38 @@ public sealed class ProfileConsoleTests(ConsoleApiFixture api, BrowserFixture br
 
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Generate new key" })).ToBeDisabledAsync();
         await Expect(page.GetByText("API keys are turned off for this tenant")).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task The_console_follows_the_systems_dark_mode_and_has_a_favicon()
+    {
+        var tenant = await HttpTenant.Create(api);
+        await tenant.Generate(description: "night shift");
+        var page = await SignIn(tenant.Id, "dev");
+
+        await page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Light });
+        var light = await page.EvaluateAsync<string>("getComputedStyle(document.documentElement).backgroundColor");
+        await page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Dark });
+        var dark = await page.EvaluateAsync<string>("getComputedStyle(document.documentElement).backgroundColor");
+
+        Assert.Equal("rgb(243, 245, 247)", light);
+        Assert.Equal("rgb(18, 25, 32)", dark);
+        await BrowserFixture.Screenshot(page, "profile-dark");
+        var icon = await page.Locator("link[rel=icon]").GetAttributeAsync("href");
+        using var favicon = await api.Anonymous().GetAsync($"/console/{icon}");
+        Assert.Equal(System.Net.HttpStatusCode.OK, favicon.StatusCode);
+        Assert.Equal("image/svg+xml", favicon.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Keys_of_a_tenant_that_turned_keys_off_say_they_are_refused()
+    {
+        var tenant = await HttpTenant.Create(api);
+        await tenant.Generate(description: "kept but refused");
+        await tenant.Configure("/api_keys_enabled", false);
+        var page = await SignIn(tenant.Id, "dev");
+
+        await Expect(page.Locator("tr", new() { HasText = "kept but refused" })).ToContainTextAsync("refused while API keys are off");
     }
 
     [Fact]

@@ -15,7 +15,7 @@ export async function eventsView(main) {
   const userId = el("input", { name: "userId", maxlength: 128, autocomplete: "off" });
   const since = el("input", { type: "datetime-local", name: "since" });
   const until = el("input", { type: "datetime-local", name: "until" });
-  const show = el("button", { type: "submit" }, "Show events");
+  const show = el("button", { type: "submit", class: "primary" }, "Show events");
   const filters = el("form", { class: "filters", "aria-label": "Filter events" },
     field("Type", type), field("Key ID", keyId), field("User", userId), field("Since", since), field("Until", until),
     el("div", { class: "actions" }, show));

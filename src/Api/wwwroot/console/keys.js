@@ -13,7 +13,7 @@ export async function adminKeysView(main) {
   const statusFilter = el("select", { name: "status" },
     el("option", { value: "" }, "Any status"), ["active", "expired", "revoked"].map((s) => el("option", { value: s }, s)));
   const sort = el("select", { name: "sort" }, sorts.map(([value, label]) => el("option", { value }, label)));
-  const search = el("button", { type: "submit" }, "Search");
+  const search = el("button", { type: "submit", class: "primary" }, "Search");
   const filters = el("form", { class: "filters", role: "search", "aria-label": "Search keys" },
     field("Search", q), field("Status", statusFilter), field("Sort", sort), el("div", { class: "actions" }, search));
   const results = el("div", { class: "results" });

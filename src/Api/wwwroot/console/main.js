@@ -97,13 +97,13 @@ function notMemberView() {
 function signInView() {
   ++shown;
   if (!settings.devSignIn) {
-    const start = el("button", { type: "button", onclick: () => attempt(start, () => startOidcSignIn(settings)) }, "Sign in");
+    const start = el("button", { type: "button", class: "primary", onclick: () => attempt(start, () => startOidcSignIn(settings)) }, "Sign in");
     main.replaceChildren(el("h1", {}, "Sign in"), el("p", {}, "Sign in with your organisation's account."), start);
     return;
   }
   const tenant = el("input", { name: "tenantId", required: true, maxlength: 128, autocomplete: "organization" });
   const user = el("input", { name: "userId", required: true, maxlength: 128, autocomplete: "username" });
-  const submit = el("button", { type: "submit" }, "Sign in");
+  const submit = el("button", { type: "submit", class: "primary" }, "Sign in");
   const form = el("form", { class: "sign-in", "aria-label": "Development sign-in" },
     field("Tenant ID", tenant), field("User ID", user), el("div", { class: "actions" }, submit));
   form.addEventListener("submit", async (event) => {

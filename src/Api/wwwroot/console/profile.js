@@ -1,6 +1,6 @@
 // Profile › API keys: the signed-in user's own keys. Generate (the token shown once), rename, delete, delete all.
 import { api, relative, replace } from "./api.js";
-import { attempt, confirmAction, copyButton, durationSeconds, durationWords, el, field, formatTime, showInfo, status } from "./ui.js";
+import { attempt, confirmAction, copyButton, durationSeconds, durationWords, el, field, showInfo, status, timeCell } from "./ui.js";
 
 const lifetimes = ["PT1H", "P1D", "P7D", "P30D", "P90D", "P365D"];
 
@@ -19,8 +19,11 @@ export async function profileView(main, context, issued = null) {
     lifetimes.filter((l) => durationSeconds(l) < maxSeconds).map((l) => el("option", { value: l }, durationWords(l))));
   const why = !config.api_keys_enabled
     ? "API keys are turned off for this tenant. A tenant admin can turn them on under Settings."
-    : !isDeveloper ? "Generating keys needs the Developer role. Ask a tenant admin to assign it." : null;
-  const generate = el("button", { type: "submit", disabled: why !== null, "aria-describedby": why ? "generate-why" : null }, "Generate new key");
+    : !isDeveloper ? "Generating keys needs the Developer role. Ask a tenant admin to assign it."
+    : active >= config.max_keys_per_user
+      ? `You have ${active} of ${config.max_keys_per_user} active keys, the most this tenant allows. Delete one to generate another.`
+      : null;
+  const generate = el("button", { type: "submit", class: "primary", disabled: why !== null, "aria-describedby": why ? "generate-why" : null }, "Generate new key");
   const shown = el("div", { class: "token-once", hidden: true });
   const form = el("form", { class: "generate", "aria-label": "Generate new key" },
     field("Description", description, "Up to 256 characters, to tell your keys apart."),
@@ -41,11 +44,11 @@ export async function profileView(main, context, issued = null) {
 
   main.replaceChildren(
     el("h1", {}, "My API keys"),
-    el("p", {}, `${active} of ${config.max_keys_per_user} active keys allowed in this tenant.`),
+    el("p", { class: "lead" }, `${active} of ${config.max_keys_per_user} active keys allowed in this tenant.`),
     shown,
     form,
-    keyTable(keys, refresh),
-    el("div", { class: "actions" }, deleteAllButton(keys, refresh)));
+    keyTable(keys, { refresh, issuedId: issued?.id, refused: !config.api_keys_enabled }),
+    keys.length > 0 ? el("div", { class: "actions" }, deleteAllButton(keys, refresh)) : null);
   if (issued) {
     showToken(shown, issued, () => description.focus());
   }
@@ -67,6 +70,7 @@ function showToken(panel, issued, done) {
   const token = el("input", { readonly: true, value: issued.token, "aria-label": "New API key", class: "token", spellcheck: "false" });
   const stored = el("button", {
     type: "button",
+    class: "primary",
     onclick: () => {
       panel.replaceChildren();
       panel.hidden = true;
@@ -83,18 +87,22 @@ function showToken(panel, issued, done) {
   token.select();
 }
 
-function keyTable(keys, refresh) {
+function keyTable(keys, options) {
   if (keys.length === 0) {
     return el("p", { class: "empty" }, "You have no API keys yet.");
   }
   return el("table", { class: "keys" },
-    el("thead", {}, el("tr", {}, ["Description", "Status", "Created", "Expires", "Last used", "Actions"].map((h) => el("th", { scope: "col" }, h)))),
-    el("tbody", {}, keys.map((key) => keyRow(key, refresh))));
+    el("thead", {}, el("tr", {}, ["Description", "Key ID", "Status", "Created", "Expires", "Last used", "Actions"].map((h) => el("th", { scope: "col" }, h)))),
+    el("tbody", {}, keys.map((key) => keyRow(key, options))));
 }
 
-function keyRow(key, refresh) {
-  const name = el("td", { "data-label": "Description" }, key.description);
-  const rename = el("button", { type: "button", onclick: () => renameInPlace(name, key, refresh) }, "Rename");
+function keyRow(key, { refresh, issuedId, refused }) {
+  const isNew = key.id === issuedId;
+  const name = el("td", { "data-label": "Description" }, key.description, isNew ? el("span", { class: "tag" }, "just generated") : null);
+  const actions = el("div", { class: "row-actions" });
+  const rename = key.status === "active"
+    ? el("button", { type: "button", onclick: () => renameInPlace(name, actions, key, refresh) }, "Rename")
+    : null;
   const remove = el("button", {
     type: "button",
     class: "danger",
@@ -107,20 +115,30 @@ function keyRow(key, refresh) {
       }
     },
   }, "Delete");
-  return el("tr", { "data-key-id": key.id },
+  actions.append(...[rename, remove].filter(Boolean));
+  // The first 8 of the id's 24 hex digits tell a person's keys apart; screen readers get the whole id.
+  const id = el("td", { "data-label": "Key ID" }, el("code", { class: "key-id", title: key.id, "aria-label": key.id }, `${key.id.slice(0, 8)}…`));
+  const state = el("td", { "data-label": "Status" }, status(key.status),
+    refused && key.status === "active" ? el("span", { class: "refused" }, "refused while API keys are off") : null);
+  return el("tr", { "data-key-id": key.id, class: isNew ? "new" : null },
     name,
-    el("td", { "data-label": "Status" }, status(key.status)),
-    el("td", { "data-label": "Created" }, formatTime(key.created)),
-    el("td", { "data-label": "Expires" }, formatTime(key.expiry)),
-    el("td", { "data-label": "Last used" }, formatTime(key.lastUsed)),
-    el("td", { "data-label": "Actions", class: "row-actions" }, rename, remove));
+    id,
+    state,
+    timeCell("Created", key.created),
+    timeCell("Expires", key.expiry),
+    timeCell("Last used", key.lastUsed),
+    el("td", { "data-label": "Actions" }, actions));
 }
 
-function renameInPlace(cell, key, refresh) {
+/** Edits the description in its own cell; the row's actions step aside until it is saved or cancelled. */
+function renameInPlace(cell, actions, key, refresh) {
   const input = el("input", { value: key.description, required: true, maxlength: 256, "aria-label": "New description" });
-  const save = el("button", { type: "submit" }, "Save");
-  const form = el("form", { class: "inline" }, input, save,
-    el("button", { type: "button", onclick: () => cell.replaceChildren(key.description) }, "Cancel"));
+  const save = el("button", { type: "submit", class: "primary" }, "Save");
+  const cancel = () => {
+    cell.replaceChildren(key.description);
+    actions.classList.remove("editing");
+  };
+  const form = el("form", { class: "inline" }, input, save, el("button", { type: "button", onclick: cancel }, "Cancel"));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     if (await attempt(save, () => api("PATCH", `/api/v1/api-keys/${key.id}`, replace({ "/description": input.value }))) !== undefined) {
@@ -128,6 +146,7 @@ function renameInPlace(cell, key, refresh) {
       refresh();
     }
   });
+  actions.classList.add("editing");
   cell.replaceChildren(form);
   input.focus();
 }
@@ -136,8 +155,6 @@ function deleteAllButton(keys, refresh) {
   const button = el("button", {
     type: "button",
     class: "danger",
-    disabled: keys.length === 0,
-    title: keys.length === 0 ? "You have no keys to delete." : null,
     onclick: async () => {
       if (await confirmAction(`Delete all ${keys.length} of your keys? Everything using them stops working.`, "Delete all my keys")) {
         const result = await attempt(button, () => api("POST", "/api/v1/api-keys/actions/delete-mine"));

@@ -11,7 +11,7 @@ export async function settingsView(main, { me }) {
   const clientExpiry = el("input", { name: "scim_externalClient_expiry", value: config.scim_externalClient_expiry, required: true, pattern: "P.+" });
   const perMinute = el("input", { type: "number", name: "excessive_usage_per_minute", min: 0, required: true, value: config.excessive_usage_per_minute });
   const factor = el("input", { type: "number", name: "excessive_usage_factor", min: 0, required: true, value: config.excessive_usage_factor });
-  const save = el("button", { type: "submit" }, "Save settings");
+  const save = el("button", { type: "submit", class: "primary" }, "Save settings");
   const form = el("form", { class: "settings", "aria-label": "API key settings" },
     el("label", { class: "check" }, enabled, el("span", {}, "Enable API keys for this tenant")),
     field("Maximum expiry of a key", maxExpiry, `An ISO 8601 duration, e.g. P30D for 30 days; now ${durationWords(config.max_api_key_expiry)}.`),

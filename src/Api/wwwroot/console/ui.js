@@ -57,14 +57,21 @@ export async function attempt(control, action) {
   }
 }
 
-/** Asks before something that cannot be undone; resolves true only on the confirming button. */
+let dialogs = 0;
+
+/**
+ * Asks before something that cannot be undone; resolves true only on the confirming button. The dialog is titled by
+ * the action, Cancel is the quiet choice, and the action itself is the one filled (red) button.
+ */
 export function confirmAction(question, confirmLabel) {
   return new Promise((resolve) => {
-    const dialog = el("dialog", { class: "confirm", "aria-label": "Confirm" },
+    const title = `dialog-title-${++dialogs}`;
+    const dialog = el("dialog", { class: "confirm", "aria-labelledby": title },
+      el("h2", { id: title }, `${confirmLabel}?`),
       el("p", {}, question),
       el("form", { method: "dialog", class: "actions" },
-        el("button", { value: "cancel", type: "submit" }, "Cancel"),
-        el("button", { value: "confirm", type: "submit", class: "danger" }, confirmLabel)));
+        el("button", { value: "cancel", type: "submit", autofocus: true }, "Cancel"),
+        el("button", { value: "confirm", type: "submit", class: "danger primary" }, confirmLabel)));
     dialog.addEventListener("close", () => {
       resolve(dialog.returnValue === "confirm");
       dialog.remove();
@@ -76,6 +83,29 @@ export function confirmAction(question, confirmLabel) {
 
 export function formatTime(text) {
   return text ? new Date(text).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }) : "never";
+}
+
+const relativeWords = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
+
+/** How far a time is from now, in the largest unit that fits: "3 minutes ago", "in 6 days". */
+export function relativeTime(text, now = Date.now()) {
+  const seconds = Math.round((new Date(text).getTime() - now) / 1000);
+  for (const [unit, size] of [["year", 31536000], ["month", 2592000], ["day", 86400], ["hour", 3600], ["minute", 60]]) {
+    if (Math.abs(seconds) >= size) {
+      return relativeWords.format(Math.trunc(seconds / size), unit);
+    }
+  }
+  return relativeWords.format(seconds, "second");
+}
+
+/** A table cell for a time: the date and time to the second, and under it how long ago (or until) it is. */
+export function timeCell(label, text) {
+  if (!text) {
+    return el("td", { "data-label": label, class: "when" }, "never");
+  }
+  const exact = new Date(text).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "medium" });
+  return el("td", { "data-label": label, class: "when" },
+    el("time", { datetime: text, title: text }, exact), el("small", {}, relativeTime(text)));
 }
 
 /** Seconds in an ISO 8601 duration such as PT24H or P365D (a year as 365 days, a month as 30), for comparing only. */

@@ -8,7 +8,7 @@ export async function usersView(main, { me }) {
   const list = await api("GET", "/api/v1/users");
   const userId = el("input", { name: "userId", required: true, maxlength: 128, autocomplete: "off" });
   const newRoles = roleNames.map((role) => el("input", { type: "checkbox", value: role, checked: role === "Developer" }));
-  const add = el("button", { type: "submit" }, "Add or update user");
+  const add = el("button", { type: "submit", class: "primary" }, "Add or update user");
   const form = el("form", { class: "add-user", "aria-label": "Add a user" },
     field("User ID", userId),
     el("fieldset", {}, el("legend", {}, "Roles"), newRoles.map((box) => el("label", { class: "check" }, box, el("span", {}, box.value)))),
@@ -50,7 +50,7 @@ function userRow(user, me, refresh) {
   return el("tr", { "data-user-id": user.id },
     el("td", { "data-label": "User" }, user.id),
     boxes.map((box) => el("td", { "data-label": box.value }, box)),
-    el("td", { class: "row-actions" }, save, remove));
+    el("td", {}, el("div", { class: "row-actions" }, save, remove)));
 }
 
 async function setRoles(button, userId, boxes) {
