@@ -16,7 +16,9 @@ public sealed class AdminConsoleTests(ConsoleApiFixture api, BrowserFixture brow
         var page = await SignIn(tenant.Id, "#/admin/settings");
 
         await page.GetByLabel("Enable API keys for this tenant").CheckAsync();
-        await page.GetByLabel("Maximum expiry of a key").FillAsync("P30D");
+        // Durations are written as people write them, and the form says what the text means before it is sent.
+        await page.GetByLabel("Maximum expiry of a key").FillAsync("30 days");
+        await Expect(page.Locator("output[for='max_api_key_expiry']")).ToHaveTextAsync("= 30 days (P30D)");
         await page.GetByLabel("Maximum active keys per user").FillAsync("7");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save settings" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Settings saved.");
@@ -31,6 +33,7 @@ public sealed class AdminConsoleTests(ConsoleApiFixture api, BrowserFixture brow
         await page.GetByLabel("Maximum expiry of a key").FillAsync("P30X");
         await page.GetByLabel("Maximum active keys per user").FillAsync("7");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save settings" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Maximum expiry of a key: \"P30X\" is not a duration");
         await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("ISO 8601 duration such as PT24H or P30D");
         // Nothing typed is lost when the API refuses.
         await Expect(page.GetByLabel("Maximum expiry of a key")).ToHaveValueAsync("P30X");
@@ -103,7 +106,14 @@ public sealed class AdminConsoleTests(ConsoleApiFixture api, BrowserFixture brow
             await Expect(page.Locator($"li[data-event-type='{type}']")).ToHaveCountAsync(1);
         }
         var revoked = page.Locator("li[data-event-type='com.qlik.core.api-key.deleted']");
+        // Each event reads as what happened, to which key, by whom; the raw type is in the details.
+        await Expect(revoked.Locator("summary")).ToContainTextAsync("Key \"audited key 2\" revoked by admin");
+        await Expect(revoked.Locator("summary")).ToContainTextAsync(key.Id[..8]);
+        await Expect(page.Locator("li[data-event-type='com.qlik.core.api-key.updated'] summary"))
+            .ToContainTextAsync("Key \"audited key 2\" renamed by dev (was \"audited key\")");
+        await Expect(page.Locator("li[data-event-type='com.qlik.core.api-key.created'] summary")).ToContainTextAsync("Key \"audited key\" created by dev");
         await revoked.Locator("summary").ClickAsync();
+        await Expect(revoked).ToContainTextAsync("com.qlik.core.api-key.deleted");
         await Expect(revoked.Locator(".event-data")).ToContainTextAsync("revoked");
         await revoked.GetByRole(AriaRole.Button, new() { Name = "Copy key ID" }).ClickAsync();
         Assert.Equal(key.Id, await page.EvaluateAsync<string>("navigator.clipboard.readText()"));

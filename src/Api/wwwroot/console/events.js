@@ -3,14 +3,60 @@ import { api } from "./api.js";
 import { pager } from "./pager.js";
 import { attempt, copyButton, el, field, formatTime } from "./ui.js";
 
-const eventTypes = [
-  "com.qlik.core.api-key.created", "com.qlik.core.api-key.updated", "com.qlik.core.api-key.deleted",
-  "com.qlik.core.api-key.validation.failed", "com.qlik.core.api-keys-config.updated", "com.apikeys.api-key.expired",
-  "com.apikeys.api-key.usage.excessive", "com.apikeys.user.roles.updated", "com.apikeys.user.removed",
-];
+/** Every event type, with what a person calls it; the raw CloudEvents type is one click away on each event. */
+const eventTypes = {
+  "com.qlik.core.api-key.created": "Key created",
+  "com.qlik.core.api-key.updated": "Key renamed",
+  "com.qlik.core.api-key.deleted": "Key deleted or revoked",
+  "com.apikeys.api-key.expired": "Key expired",
+  "com.qlik.core.api-key.validation.failed": "Validations refused",
+  "com.apikeys.api-key.usage.excessive": "Excessive usage",
+  "com.qlik.core.api-keys-config.updated": "Settings changed",
+  "com.apikeys.user.roles.updated": "Roles changed",
+  "com.apikeys.user.removed": "Member removed",
+  "com.apikeys.tenant.created": "Tenant created",
+};
+
+/** One line that says what happened, to what, and by whom: "Key "ci deploy" revoked by alice". */
+export function describeEvent(event) {
+  const data = event.data ?? {};
+  const key = data.description ? `Key "${data.description}"` : "A key";
+  const by = event.userid ? ` by ${event.userid}` : "";
+  switch (event.type) {
+    case "com.qlik.core.api-key.created":
+      return `${key} created${by}${data.sub && data.sub !== event.userid ? ` for ${data.sub}` : ""}`;
+    case "com.qlik.core.api-key.updated":
+      return `${key} renamed${by}${data.previousDescription ? ` (was "${data.previousDescription}")` : ""}`;
+    case "com.qlik.core.api-key.deleted":
+      return data.status === "revoked"
+        ? `${key} revoked${by}${data.reason ? `: ${data.reason}` : ""}`
+        : `${key} deleted${by}`;
+    case "com.apikeys.api-key.expired":
+      return `${key} expired`;
+    case "com.qlik.core.api-key.validation.failed": {
+      const reasons = Object.entries(data.reasons ?? {}).map(([reason, count]) => `${count} ${reason}`).join(", ");
+      return `${data.count ?? "Some"} validation${data.count === 1 ? "" : "s"} refused${reasons ? ` (${reasons})` : ""}`;
+    }
+    case "com.apikeys.api-key.usage.excessive":
+      return `Excessive usage: ${data.observedPerMinute ?? "?"} validations in a minute`;
+    case "com.qlik.core.api-keys-config.updated": {
+      const changed = Object.keys(data.after ?? {}).filter((name) => JSON.stringify(data.after[name]) !== JSON.stringify(data.before?.[name]));
+      return `Settings changed${by}${changed.length ? `: ${changed.map((name) => `${name} ${JSON.stringify(data.before?.[name])} → ${JSON.stringify(data.after[name])}`).join(", ")}` : ""}`;
+    }
+    case "com.apikeys.user.roles.updated":
+      return `Roles of ${data.userId} set to ${(data.roles ?? []).join(", ") || "none"}${by}`;
+    case "com.apikeys.user.removed":
+      return `${data.userId} removed from the tenant${by}`;
+    case "com.apikeys.tenant.created":
+      return `Tenant "${data.name}" created, first admin ${data.firstAdmin}`;
+    default:
+      return event.type;
+  }
+}
 
 export async function eventsView(main) {
-  const type = el("select", { name: "type" }, el("option", { value: "" }, "Any type"), eventTypes.map((t) => el("option", { value: t }, t)));
+  const type = el("select", { name: "type" }, el("option", { value: "" }, "Any type"),
+    Object.entries(eventTypes).map(([value, label]) => el("option", { value }, label)));
   const keyId = el("input", { name: "keyId", maxlength: 128, autocomplete: "off" });
   const userId = el("input", { name: "userId", maxlength: 128, autocomplete: "off" });
   const since = el("input", { type: "datetime-local", name: "since" });
@@ -56,8 +102,10 @@ function eventsPage(page, load) {
     el("ul", { class: "events" }, page.data.map((event) => el("li", { "data-event-type": event.type },
       el("details", {},
         el("summary", {},
-          el("time", { datetime: event.time }, formatTime(event.time)), " ",
-          el("strong", {}, event.type), event.userid ? ` by ${event.userid}` : ""),
+          el("time", { datetime: event.time, title: event.time }, formatTime(event.time)), " ",
+          el("strong", {}, describeEvent(event)),
+          event.keyid ? el("span", { class: "hint" }, " · key ", el("code", {}, event.keyid.slice(0, 8) + "…")) : null),
+        el("p", {}, "Type ", el("code", {}, event.type)),
         event.keyid ? el("p", {}, "Key ID ", el("code", {}, event.keyid), " ", copyButton(event.keyid, "Copy key ID")) : null,
         el("pre", { class: "event-data" }, JSON.stringify(event.data, null, 2)))))),
     pager(page.links, load));

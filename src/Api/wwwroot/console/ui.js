@@ -133,6 +133,58 @@ export function durationWords(text) {
   return `${seconds} seconds`;
 }
 
+const durationUnits = { s: "S", m: "M", h: "H", d: "D", w: "W" };
+const durationPart = /\s*(\d+)\s*(seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|w)(?![a-z])\s*(?:,|and)?/y;
+
+/**
+ * A duration as a person or ISO 8601 writes it ("30 days", "12h", "1 day 12 hours", "P30D", "PT24H"), in ISO 8601;
+ * null when it is none.
+ */
+export function parseDuration(text) {
+  const value = (text ?? "").trim().toLowerCase();
+  if (/^p(?=\d|t\d)(\d+y)?(\d+m)?(\d+w)?(\d+d)?(t(?=\d)(\d+h)?(\d+m)?(\d+s)?)?$/.test(value)) {
+    return value.toUpperCase();
+  }
+  const totals = { D: 0, H: 0, M: 0, S: 0 };
+  durationPart.lastIndex = 0;
+  let found = false;
+  while (durationPart.lastIndex < value.length) {
+    const match = durationPart.exec(value);
+    if (!match) {
+      return null;
+    }
+    found = true;
+    const unit = durationUnits[match[2] === "mins" || match[2].startsWith("min") ? "m" : match[2][0]];
+    totals[unit === "W" ? "D" : unit] += Number(match[1]) * (unit === "W" ? 7 : 1);
+  }
+  if (!found || Object.values(totals).every((n) => n === 0)) {
+    return null;
+  }
+  const time = ["H", "M", "S"].filter((u) => totals[u] > 0).map((u) => `${totals[u]}${u}`).join("");
+  return `P${totals.D > 0 ? `${totals.D}D` : ""}${time ? `T${time}` : ""}`;
+}
+
+/**
+ * A duration input: typed as "30 days", "12h" or ISO 8601, with suggestions, and beside it what the text means. Read
+ * the ISO form with <c>parseDuration(input.value)</c>.
+ */
+export function durationInput(name, value, presets) {
+  const list = `${name}-presets`;
+  const input = el("input", { name, value, required: true, autocomplete: "off", list, spellcheck: "false" });
+  const meaning = el("output", { for: name, class: "hint" });
+  const explain = () => {
+    const parsed = parseDuration(input.value);
+    meaning.textContent = parsed ? `= ${durationWords(parsed)} (${parsed})` : "not a duration yet";
+  };
+  input.addEventListener("input", explain);
+  explain();
+  return {
+    input,
+    meaning,
+    suggestions: el("datalist", { id: list }, presets.map((p) => el("option", { value: durationWords(p) }))),
+  };
+}
+
 let fields = 0;
 
 /** A form field: its label names the control, and its hint describes it (read after the name by screen readers). */
