@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using ApiKeys.Tests.Http;
 using Deque.AxeCore.Commons;
 using Deque.AxeCore.Playwright;
@@ -101,6 +102,27 @@ public sealed class AccessibilityTests(ConsoleApiFixture api, BrowserFixture bro
         await page.Keyboard.PressAsync("Tab");
         await page.Keyboard.PressAsync("Enter");
         await Expect(page.GetByText("You have no API keys yet.")).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task An_admin_revokes_a_key_by_keyboard_alone()
+    {
+        var tenant = await HttpTenant.Create(api);
+        var key = await tenant.Generate(description: "revoked by keyboard");
+        var page = await browser.SignIn(api.BaseAddress, tenant.Id, "admin");
+        await page.GotoAsync("/console/#/admin/keys");
+        var row = page.Locator("tr", new() { HasText = "revoked by keyboard" });
+        await Expect(row).ToBeVisibleAsync();
+
+        await Tab(page, until: () => row.GetByRole(AriaRole.Button, new() { Name = "Revoke" }));
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Cancel" })).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.PressAsync("Enter");
+
+        await Expect(row).ToContainTextAsync("revoked");
+        using var verify = await api.Anonymous().PostAsJsonAsync("/api/v1/api-keys/verify", new { token = key.Token });
+        Assert.Contains("\"revoked\"", await verify.Content.ReadAsStringAsync());
     }
 
     [Fact]
