@@ -63,6 +63,14 @@ public sealed class AdminConsoleTests(ConsoleApiFixture api, BrowserFixture brow
         await search.PressAsync("Enter");
         await Expect(rows).ToHaveCountAsync(2);
         await BrowserFixture.Screenshot(page, "admin-keys-search");
+        // The search is in the URL: a reload shows the same list, and Back the search before it.
+        Assert.EndsWith("#/admin/keys?q=ana&sort=-created", page.Url);
+        await page.ReloadAsync();
+        await Expect(search).ToHaveValueAsync("ana");
+        await Expect(rows).ToHaveCountAsync(2);
+        await page.GoBackAsync();
+        await Expect(search).ToHaveValueAsync(metrics.Id);
+        await Expect(rows).ToHaveCountAsync(1);
 
         await search.FillAsync("");
         await search.PressAsync("Enter");
@@ -121,6 +129,11 @@ public sealed class AdminConsoleTests(ConsoleApiFixture api, BrowserFixture brow
 
         await page.GetByLabel("Type").SelectOptionAsync("com.qlik.core.api-key.updated");
         await page.GetByRole(AriaRole.Button, new() { Name = "Show events" }).ClickAsync();
+        await Expect(events).ToHaveCountAsync(1);
+        // The filters are in the URL: a reload keeps them.
+        await page.ReloadAsync();
+        await Expect(page.GetByLabel("Key ID")).ToHaveValueAsync(key.Id);
+        await Expect(page.GetByLabel("Type")).ToHaveValueAsync("com.qlik.core.api-key.updated");
         await Expect(events).ToHaveCountAsync(1);
     }
 

@@ -1,7 +1,7 @@
 // The tenant's events (TenantAdmin), filtered and paged.
 import { api } from "./api.js";
 import { pager } from "./pager.js";
-import { attempt, copyButton, el, field, formatTime } from "./ui.js";
+import { attempt, copyButton, el, field, formatTime, showInHash } from "./ui.js";
 
 /** Every event type, with what a person calls it; the raw CloudEvents type is one click away on each event. */
 const eventTypes = {
@@ -54,44 +54,53 @@ export function describeEvent(event) {
   }
 }
 
-export async function eventsView(main) {
+/** What the list shows, as the hash and the API name it: the filters, and the page's cursor. */
+const listParameters = ["type", "keyId", "userId", "since", "until", "startingAfter", "endingBefore"];
+
+/** A time for a datetime-local input, in the browser's zone, from an ISO instant. */
+function localInput(instant) {
+  if (!instant || Number.isNaN(Date.parse(instant))) {
+    return "";
+  }
+  const date = new Date(instant);
+  return new Date(date.getTime() - date.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
+}
+
+export async function eventsView(main, { params }) {
   const type = el("select", { name: "type" }, el("option", { value: "" }, "Any type"),
     Object.entries(eventTypes).map(([value, label]) => el("option", { value }, label)));
-  const keyId = el("input", { name: "keyId", maxlength: 128, autocomplete: "off" });
-  const userId = el("input", { name: "userId", maxlength: 128, autocomplete: "off" });
-  const since = el("input", { type: "datetime-local", name: "since" });
-  const until = el("input", { type: "datetime-local", name: "until" });
+  type.value = eventTypes[params.get("type")] ? params.get("type") : "";
+  const keyId = el("input", { name: "keyId", maxlength: 128, autocomplete: "off", value: params.get("keyId") ?? "" });
+  const userId = el("input", { name: "userId", maxlength: 128, autocomplete: "off", value: params.get("userId") ?? "" });
+  const since = el("input", { type: "datetime-local", name: "since", value: localInput(params.get("since")) });
+  const until = el("input", { type: "datetime-local", name: "until", value: localInput(params.get("until")) });
   const show = el("button", { type: "submit", class: "primary" }, "Show events");
   const filters = el("form", { class: "filters", "aria-label": "Filter events" },
     field("Type", type), field("Key ID", keyId), field("User", userId), field("Since", since), field("Until", until),
     el("div", { class: "actions" }, show));
   const results = el("div", { class: "results" });
-  const query = () => {
-    const params = new URLSearchParams({ limit: "20" });
-    for (const [name, value] of [["type", type.value], ["keyId", keyId.value.trim()], ["userId", userId.value.trim()]]) {
-      if (value) {
-        params.set(name, value);
-      }
-    }
-    for (const [name, input] of [["since", since], ["until", until]]) {
-      if (input.value) {
-        params.set(name, new Date(input.value).toISOString());
-      }
-    }
-    return `/api/v1/audits?${params}`;
-  };
+  const apiUrl = (shown) => `/api/v1/audits?${new URLSearchParams([["limit", "20"], ...shown])}`;
   const load = async (url) => {
     const page = await attempt(show, () => api("GET", url));
     if (page) {
-      results.replaceChildren(eventsPage(page, load));
+      results.replaceChildren(eventsPage(page, go));
     }
+  };
+  /** Shows the events of these parameters (an API link's, or the form's) through the hash. */
+  const go = (shown) => {
+    const given = typeof shown === "string" ? new URL(shown, location.origin).searchParams : shown;
+    const kept = new URLSearchParams([...given].filter(([name, value]) => listParameters.includes(name) && value !== ""));
+    return showInHash("#/admin/events", kept, () => load(apiUrl(kept)));
   };
   filters.addEventListener("submit", (event) => {
     event.preventDefault();
-    load(query());
+    go(new URLSearchParams([
+      ["type", type.value], ["keyId", keyId.value.trim()], ["userId", userId.value.trim()],
+      ["since", since.value ? new Date(since.value).toISOString() : ""], ["until", until.value ? new Date(until.value).toISOString() : ""],
+    ]));
   });
   main.replaceChildren(el("h1", {}, "Events"), filters, results);
-  await load(query());
+  await load(apiUrl(new URLSearchParams([...params].filter(([name]) => listParameters.includes(name)))));
 }
 
 function eventsPage(page, load) {

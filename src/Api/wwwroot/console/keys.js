@@ -1,46 +1,49 @@
 // Keys in the tenant (TenantAdmin): search, filter, sort and page; revoke one or several.
 import { api } from "./api.js";
 import { pager } from "./pager.js";
-import { attempt, confirmAction, el, field, formatTime, showError, showInfo, status } from "./ui.js";
+import { attempt, confirmAction, el, field, formatTime, showError, showInHash, showInfo, status } from "./ui.js";
 
 const sorts = [
   ["-created", "Newest first"], ["+created", "Oldest first"], ["+description", "Description A–Z"],
   ["-description", "Description Z–A"], ["+sub", "Owner A–Z"], ["+status", "Status"], ["+createdByUser", "Created by"],
 ];
 
-export async function adminKeysView(main) {
-  const q = el("input", { type: "search", name: "q", maxlength: 256, placeholder: "Name, key ID or owner" });
+/** What the list shows, as the hash and the API name it: search, status, sort, and the page's cursor. */
+const listParameters = ["q", "status", "sort", "startingAfter", "endingBefore"];
+
+export async function adminKeysView(main, { params }) {
+  const q = el("input", { type: "search", name: "q", maxlength: 256, placeholder: "Name, key ID or owner", value: params.get("q") ?? "" });
   const statusFilter = el("select", { name: "status" },
     el("option", { value: "" }, "Any status"), ["active", "expired", "revoked"].map((s) => el("option", { value: s }, s)));
+  statusFilter.value = params.get("status") ?? "";
   const sort = el("select", { name: "sort" }, sorts.map(([value, label]) => el("option", { value }, label)));
+  sort.value = sorts.some(([value]) => value === params.get("sort")) ? params.get("sort") : "-created";
   const search = el("button", { type: "submit", class: "primary" }, "Search");
   const filters = el("form", { class: "filters", role: "search", "aria-label": "Search keys" },
     field("Search", q), field("Status", statusFilter), field("Sort", sort), el("div", { class: "actions" }, search));
   const results = el("div", { class: "results" });
-  const query = () => {
-    const params = new URLSearchParams({ limit: "20", sort: sort.value });
-    if (q.value.trim()) {
-      params.set("q", q.value.trim());
-    }
-    if (statusFilter.value) {
-      params.set("status", statusFilter.value);
-    }
-    return `/api/v1/api-keys?${params}`;
-  };
   const load = async (url) => {
     const page = await attempt(search, () => api("GET", url));
     if (page) {
-      results.replaceChildren(keysPage(page, () => load(url), load));
+      results.replaceChildren(keysPage(page, () => load(url), go));
     }
   };
+  const apiUrl = (shown) => `/api/v1/api-keys?${new URLSearchParams([["limit", "20"], ...shown])}`;
+  /** Shows the list of these parameters (an API link's, or the form's) through the hash. */
+  const go = (shown) => {
+    const given = typeof shown === "string" ? new URL(shown, location.origin).searchParams : shown;
+    const kept = new URLSearchParams([...given].filter(([name, value]) => listParameters.includes(name) && value !== ""));
+    return showInHash("#/admin/keys", kept, () => load(apiUrl(kept)));
+  };
+  const fromForm = () => new URLSearchParams([["q", q.value.trim()], ["status", statusFilter.value], ["sort", sort.value]]);
   filters.addEventListener("submit", (event) => {
     event.preventDefault();
-    load(query());
+    go(fromForm());
   });
-  statusFilter.addEventListener("change", () => load(query()));
-  sort.addEventListener("change", () => load(query()));
+  statusFilter.addEventListener("change", () => go(fromForm()));
+  sort.addEventListener("change", () => go(fromForm()));
   main.replaceChildren(el("h1", {}, "Keys in this tenant"), filters, results);
-  await load(query());
+  await load(apiUrl(new URLSearchParams([...params].filter(([name]) => listParameters.includes(name)))));
 }
 
 function keysPage(page, reload, load) {

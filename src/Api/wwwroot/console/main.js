@@ -45,7 +45,11 @@ async function route() {
   const roles = new Set(me.assignedRoles.map((r) => r.name));
   const isAdmin = roles.has("TenantAdmin");
   showSignedIn(true, isAdmin);
-  const hash = screens[location.hash] ? location.hash : "#/profile";
+  // A screen's filters, search, sort and page follow its path in the hash (#/admin/keys?q=ana), so Back, a reload,
+  // a bookmark and a shared link all show the same list.
+  const [path, search] = location.hash.split("?", 2);
+  const hash = screens[path] ? path : "#/profile";
+  const params = new URLSearchParams(screens[path] ? search ?? "" : "");
   for (const link of document.querySelectorAll("#nav a")) {
     link.toggleAttribute("aria-current", link.getAttribute("href") === hash);
     if (link.getAttribute("aria-current") === "") {
@@ -60,7 +64,7 @@ async function route() {
   const ticket = ++shown;
   const screen = el("div", { class: "screen" });
   try {
-    await screens[hash](screen, { me, isAdmin, isDeveloper: roles.has("Developer") });
+    await screens[hash](screen, { me, isAdmin, isDeveloper: roles.has("Developer"), params });
     if (ticket === shown) {
       main.replaceChildren(screen);
     }

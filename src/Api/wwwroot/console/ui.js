@@ -185,6 +185,19 @@ export function durationInput(name, value, presets) {
   };
 }
 
+/**
+ * Shows a screen's list for these parameters by putting them in the location hash (which draws the screen again),
+ * or, when the hash says so already, by loading at once.
+ */
+export function showInHash(path, params, loadNow) {
+  const hash = `${path}${params.size > 0 ? `?${params}` : ""}`;
+  if (location.hash === hash) {
+    return loadNow();
+  }
+  location.hash = hash;
+  return undefined;
+}
+
 let fields = 0;
 
 /** A form field: its label names the control, and its hint describes it (read after the name by screen readers). */
