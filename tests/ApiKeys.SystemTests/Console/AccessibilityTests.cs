@@ -31,7 +31,7 @@ public sealed class AccessibilityTests(ConsoleApiFixture api, BrowserFixture bro
     public async Task No_screen_has_a_serious_or_critical_accessibility_violation(ColorScheme scheme, int width)
     {
         var tenant = await HttpTenant.Create(api);
-        await tenant.Generate(description: "audited by axe");
+        var key = await tenant.Generate(description: "audited by axe");
         var page = await browser.SignIn(api.BaseAddress, tenant.Id, "admin", width);
         await page.EmulateMediaAsync(new() { ColorScheme = scheme });
 
@@ -43,6 +43,10 @@ public sealed class AccessibilityTests(ConsoleApiFixture api, BrowserFixture bro
             await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
             found.AddRange(Serious(await page.RunAxe()).Select(v => $"{screen}: {v}"));
         }
+        await page.GotoAsync($"/console/#/keys/{key.Id}");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "audited by axe", Level = 1 })).ToBeVisibleAsync();
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        found.AddRange(Serious(await page.RunAxe()).Select(v => $"key page: {v}"));
         await page.GotoAsync("/console/");
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();

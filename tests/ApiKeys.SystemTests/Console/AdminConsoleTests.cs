@@ -157,6 +157,10 @@ public sealed class AdminConsoleTests(ConsoleApiFixture api, BrowserFixture brow
         await busyRow.GetByRole(AriaRole.Button, new() { Name = "Chart" }).ClickAsync();
         await Expect(page.Locator(".chart h2")).ToHaveTextAsync("busy key: 7 successful, 0 failed");
         await Expect(page.Locator(".chart svg rect.ok")).ToHaveCountAsync(1);
+        // A scale and a time axis, and the same figures as a table.
+        await Expect(page.Locator(".chart text.axis")).ToHaveCountAsync(5);
+        await page.GetByText("Show as a table").ClickAsync();
+        await Expect(page.Locator("table.usage-buckets td[data-label='Successful']")).ToHaveTextAsync("7");
         await BrowserFixture.Screenshot(page, "admin-usage");
     }
 

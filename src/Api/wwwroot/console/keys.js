@@ -104,8 +104,8 @@ function keysPage(page, reload, load) {
     }, "Revoke");
     return el("tr", { "data-key-id": key.id },
       el("td", {}, pick),
-      el("td", { "data-label": "Description" }, key.description),
-      el("td", { "data-label": "Key ID" }, el("code", {}, key.id)),
+      el("td", { "data-label": "Description" }, el("a", { href: `#/keys/${key.id}` }, key.description)),
+      el("td", { "data-label": "Key ID" }, el("code", { class: "key-id", "aria-label": key.id, title: key.id }, `${key.id.slice(0, 8)}…`)),
       el("td", { "data-label": "Owner" }, key.sub),
       el("td", { "data-label": "Status" }, status(key.status)),
       el("td", { "data-label": "Created" }, formatTime(key.created)),

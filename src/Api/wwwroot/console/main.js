@@ -1,6 +1,7 @@
 // The console's shell: sign-in, then one screen per location hash. Every screen uses the public REST API.
 import { api } from "./api.js";
 import { eventsView } from "./events.js";
+import { keyDetailView } from "./keydetail.js";
 import { adminKeysView } from "./keys.js";
 import { settingsView } from "./settings.js";
 import { usageView } from "./usage.js";
@@ -48,7 +49,9 @@ async function route() {
   // A screen's filters, search, sort and page follow its path in the hash (#/admin/keys?q=ana), so Back, a reload,
   // a bookmark and a shared link all show the same list.
   const [path, search] = location.hash.split("?", 2);
-  const hash = screens[path] ? path : "#/profile";
+  // One key's page: #/keys/{id}, for its owner or a TenantAdmin (the API decides, and answers 404 to anyone else).
+  const keyPage = /^#\/keys\/([0-9a-f]{24})$/.exec(path);
+  const hash = screens[path] || keyPage ? path : "#/profile";
   const params = new URLSearchParams(screens[path] ? search ?? "" : "");
   for (const link of document.querySelectorAll("#nav a")) {
     link.toggleAttribute("aria-current", link.getAttribute("href") === hash);
@@ -64,7 +67,8 @@ async function route() {
   const ticket = ++shown;
   const screen = el("div", { class: "screen" });
   try {
-    await screens[hash](screen, { me, isAdmin, isDeveloper: roles.has("Developer"), params });
+    const context = { me, isAdmin, isDeveloper: roles.has("Developer"), params };
+    await (keyPage ? keyDetailView(screen, context, keyPage[1]) : screens[hash](screen, context));
     if (ticket === shown) {
       main.replaceChildren(screen);
     }

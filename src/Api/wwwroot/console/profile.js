@@ -98,7 +98,8 @@ function keyTable(keys, options) {
 
 function keyRow(key, { refresh, issuedId, refused }) {
   const isNew = key.id === issuedId;
-  const name = el("td", { "data-label": "Description" }, key.description, isNew ? el("span", { class: "tag" }, "just generated") : null);
+  const name = el("td", { "data-label": "Description" }, el("a", { href: `#/keys/${key.id}` }, key.description),
+    isNew ? el("span", { class: "tag" }, "just generated") : null);
   const actions = el("div", { class: "row-actions" });
   const rename = key.status === "active"
     ? el("button", { type: "button", onclick: () => renameInPlace(name, actions, key, refresh) }, "Rename")
@@ -135,7 +136,7 @@ function renameInPlace(cell, actions, key, refresh) {
   const input = el("input", { value: key.description, required: true, maxlength: 256, "aria-label": "New description" });
   const save = el("button", { type: "submit", class: "primary" }, "Save");
   const cancel = () => {
-    cell.replaceChildren(key.description);
+    cell.replaceChildren(el("a", { href: `#/keys/${key.id}` }, key.description));
     actions.classList.remove("editing");
   };
   const form = el("form", { class: "inline" }, input, save, el("button", { type: "button", onclick: cancel }, "Cancel"));

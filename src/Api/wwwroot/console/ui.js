@@ -92,7 +92,7 @@ export function relativeTime(text, now = Date.now()) {
   const seconds = Math.round((new Date(text).getTime() - now) / 1000);
   for (const [unit, size] of [["year", 31536000], ["month", 2592000], ["day", 86400], ["hour", 3600], ["minute", 60]]) {
     if (Math.abs(seconds) >= size) {
-      return relativeWords.format(Math.trunc(seconds / size), unit);
+      return relativeWords.format(Math.round(seconds / size), unit);
     }
   }
   return relativeWords.format(seconds, "second");

@@ -1,6 +1,7 @@
 // Usage (TenantAdmin): the tenant's keys ranked by use, and one key's validations over time.
 import { api } from "./api.js";
-import { attempt, durationWords, el, field, formatTime } from "./ui.js";
+import { usageChart } from "./chart.js";
+import { attempt, el, field } from "./ui.js";
 
 const windows = [["PT1H", "PT1M", "Last hour"], ["PT24H", "PT1H", "Last 24 hours"], ["P7D", "PT6H", "Last 7 days"], ["P30D", "P1D", "Last 30 days"]];
 
@@ -8,7 +9,8 @@ export async function usageView(main) {
   const window = el("select", { name: "window" }, windows.map(([value, , label]) => el("option", { value }, label)));
   window.value = "PT24H";
   const top = el("div", { class: "results" });
-  const chart = el("section", { class: "chart", "aria-live": "polite" });
+  // No empty box before a key is chosen: the chart appears with its first key.
+  const chart = el("section", { class: "chart", "aria-live": "polite", hidden: true });
   const load = async () => {
     const result = await attempt(window, () => api("GET", `/api/v1/api-keys/usage?window=${window.value}&limit=20`));
     if (result) {
@@ -16,7 +18,7 @@ export async function usageView(main) {
     }
   };
   window.addEventListener("change", load);
-  main.replaceChildren(el("h1", {}, "Usage"), field("Window", window), top, chart);
+  main.replaceChildren(el("h1", {}, "Usage"), el("div", { class: "filters" }, field("Window", window)), top, chart);
   await load();
 }
 
@@ -27,7 +29,8 @@ function topKeys(result, pick) {
   return el("table", { class: "usage" },
     el("thead", {}, el("tr", {}, ["Key", "Owner", "Successful", "Failed", ""].map((h) => el("th", { scope: "col" }, h)))),
     el("tbody", {}, result.data.map((entry) => el("tr", { "data-key-id": entry.key.id },
-      el("td", { "data-label": "Key" }, entry.key.description, " ", el("code", {}, entry.key.id)),
+      el("td", { "data-label": "Key" }, el("a", { href: `#/keys/${entry.key.id}` }, entry.key.description), " ",
+        el("code", { class: "key-id", "aria-label": entry.key.id, title: entry.key.id }, `${entry.key.id.slice(0, 8)}…`)),
       el("td", { "data-label": "Owner" }, entry.key.sub),
       el("td", { "data-label": "Successful" }, String(entry.successes)),
       el("td", { "data-label": "Failed" }, String(entry.failures)),
@@ -40,34 +43,8 @@ async function keyChart(section, key, windowValue) {
   if (!usage) {
     return;
   }
-  const peak = Math.max(1, ...usage.data.map((b) => b.successes + b.failures));
-  const width = 720;
-  const height = 180;
-  const barWidth = width / Math.max(1, usage.data.length);
-  const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
-  svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
-  svg.setAttribute("role", "img");
-  svg.setAttribute("aria-label", `Validations of ${key.description} per ${durationWords(bucket)}: ${usage.successes} successful, ${usage.failures} failed`);
-  usage.data.forEach((b, i) => {
-    for (const [value, offset, kind] of [[b.successes, 0, "ok"], [b.failures, b.successes, "failed"]]) {
-      if (value > 0) {
-        const rect = document.createElementNS("http://www.w3.org/2000/svg", "rect");
-        const barHeight = (value / peak) * (height - 10);
-        rect.setAttribute("x", String(i * barWidth));
-        rect.setAttribute("y", String(height - (offset / peak) * (height - 10) - barHeight));
-        rect.setAttribute("width", String(Math.max(1, barWidth - 1)));
-        rect.setAttribute("height", String(barHeight));
-        rect.setAttribute("class", kind);
-        const title = document.createElementNS("http://www.w3.org/2000/svg", "title");
-        title.textContent = `${formatTime(b.start)}: ${value} ${kind === "ok" ? "successful" : "failed"}`;
-        rect.append(title);
-        svg.append(rect);
-      }
-    }
-  });
+  section.hidden = false;
   section.replaceChildren(
-    el("h2", {}, `${key.description}: ${usage.successes} successful, ${usage.failures} failed`),
-    svg,
-    el("p", { class: "legend" }, el("span", { class: "ok" }, "successful"), " ", el("span", { class: "failed" }, "failed"),
-      ` per ${durationWords(bucket)}; last used ${formatTime(usage.lastUsed)}.`));
+    el("h2", {}, el("a", { href: `#/keys/${key.id}` }, key.description), `: ${usage.successes} successful, ${usage.failures} failed`),
+    usageChart(usage, key.description));
 }
