@@ -1,9 +1,10 @@
 // One key (#/keys/{id}), for its owner or a TenantAdmin: what it is, whose, its state and why, its times, its usage, its
 // events (admins), and the actions the caller may take on it.
-import { api, replace } from "./api.js";
+import { api } from "./api.js";
 import { usageChart } from "./chart.js";
 import { describeEvent } from "./events.js";
-import { attempt, confirmAction, copyButton, el, formatTime, relativeTime, showInfo, status } from "./ui.js";
+import { deleteButton, renameForm, revokeButton } from "./keyactions.js";
+import { copyButton, el, formatTime, relativeTime, status } from "./ui.js";
 
 /** A key this close to its expiry is called out. */
 const expiringSoonSeconds = 7 * 24 * 3600;
@@ -61,58 +62,24 @@ function why(key, ending) {
   return "";
 }
 
-/** What the caller may do here: rename and delete their own key; revoke, as a TenantAdmin, an active one. */
+/** What the caller may do here: rename an active key, revoke one as a TenantAdmin, delete their own. */
 function actions(key, { me, isAdmin }, refresh) {
-  const owner = key.sub === me.id && key.subType === "user";
-  const buttons = [];
+  const bar = el("div", { class: "actions" });
   if (key.status === "active") {
-    const rename = el("button", {
+    bar.append(el("button", {
       type: "button",
-      onclick: async () => {
-        const input = el("input", { value: key.description, required: true, maxlength: 256, "aria-label": "New description" });
-        const save = el("button", { type: "submit", class: "primary" }, "Save");
-        const form = el("form", { class: "inline" }, input, save, el("button", { type: "button", onclick: refresh }, "Cancel"));
-        form.addEventListener("submit", async (event) => {
-          event.preventDefault();
-          if (await attempt(save, () => api("PATCH", `/api/v1/api-keys/${key.id}`, replace({ "/description": input.value }))) !== undefined) {
-            showInfo(`Renamed to "${input.value}".`);
-            refresh();
-          }
-        });
-        bar.replaceChildren(form);
-        input.focus();
+      onclick: () => {
+        const rename = renameForm(key, { done: refresh, cancel: refresh });
+        bar.replaceChildren(rename.form);
+        rename.focus();
       },
-    }, "Rename");
-    buttons.push(rename);
+    }, "Rename"));
   }
   if (isAdmin && key.status === "active") {
-    const revoke = el("button", {
-      type: "button",
-      class: "danger",
-      onclick: async () => {
-        if (await confirmAction(`Revoke "${key.description}" (owner ${key.sub})? Revoking is final.`, "Revoke key")
-          && await attempt(revoke, () => api("POST", `/api/v1/api-keys/${key.id}/actions/revoke`))) {
-          showInfo(`Revoked "${key.description}".`);
-          refresh();
-        }
-      },
-    }, "Revoke");
-    buttons.push(revoke);
+    bar.append(revokeButton(key, refresh));
   }
-  if (owner) {
-    const remove = el("button", {
-      type: "button",
-      class: "danger",
-      onclick: async () => {
-        if (await confirmAction(`Delete the key "${key.description}"? Anything using it stops working.`, "Delete key")
-          && await attempt(remove, () => api("DELETE", `/api/v1/api-keys/${key.id}`)) !== undefined) {
-          showInfo(`Deleted "${key.description}".`);
-          location.hash = "#/profile";
-        }
-      },
-    }, "Delete");
-    buttons.push(remove);
+  if (key.sub === me.id && key.subType === "user") {
+    bar.append(deleteButton(key, () => { location.hash = "#/profile"; }));
   }
-  const bar = el("div", { class: "actions" }, buttons);
   return bar;
 }

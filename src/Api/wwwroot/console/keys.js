@@ -1,5 +1,6 @@
 // Keys in the tenant (TenantAdmin): search, filter, sort and page; revoke one or several.
 import { api } from "./api.js";
+import { keyLink, revokeButton, shortKeyId } from "./keyactions.js";
 import { pager } from "./pager.js";
 import { attempt, confirmAction, el, field, formatTime, showError, showInHash, showInfo, status } from "./ui.js";
 
@@ -88,24 +89,11 @@ function keysPage(page, reload, load) {
         updateSelection();
       },
     });
-    const revoke = el("button", {
-      type: "button",
-      class: "danger",
-      disabled: !active,
-      title: active ? null : `This key is ${key.status}; only active keys can be revoked.`,
-      onclick: async () => {
-        if (await confirmAction(`Revoke "${key.description}" (owner ${key.sub})? Revoking is final.`, "Revoke key")) {
-          if (await attempt(revoke, () => api("POST", `/api/v1/api-keys/${key.id}/actions/revoke`))) {
-            await reload();
-            showInfo(`Revoked "${key.description}".`);
-          }
-        }
-      },
-    }, "Revoke");
+    const revoke = revokeButton(key, reload);
     return el("tr", { "data-key-id": key.id },
       el("td", {}, pick),
-      el("td", { "data-label": "Description" }, el("a", { href: `#/keys/${key.id}` }, key.description)),
-      el("td", { "data-label": "Key ID" }, el("code", { class: "key-id", "aria-label": key.id, title: key.id }, `${key.id.slice(0, 8)}…`)),
+      el("td", { "data-label": "Description" }, keyLink(key)),
+      el("td", { "data-label": "Key ID" }, shortKeyId(key.id)),
       el("td", { "data-label": "Owner" }, key.sub),
       el("td", { "data-label": "Status" }, status(key.status)),
       el("td", { "data-label": "Created" }, formatTime(key.created)),

@@ -1,5 +1,6 @@
 // Profile › API keys: the signed-in user's own keys. Generate (the token shown once), rename, delete, delete all.
-import { api, relative, replace } from "./api.js";
+import { api, relative } from "./api.js";
+import { deleteButton, keyLink, renameForm, shortKeyId } from "./keyactions.js";
 import { attempt, confirmAction, copyButton, durationSeconds, durationWords, el, field, showInfo, status, timeCell } from "./ui.js";
 
 const lifetimes = ["PT1H", "P1D", "P7D", "P30D", "P90D", "P365D"];
@@ -98,27 +99,13 @@ function keyTable(keys, options) {
 
 function keyRow(key, { refresh, issuedId, refused }) {
   const isNew = key.id === issuedId;
-  const name = el("td", { "data-label": "Description" }, el("a", { href: `#/keys/${key.id}` }, key.description),
-    isNew ? el("span", { class: "tag" }, "just generated") : null);
+  const name = el("td", { "data-label": "Description" }, keyLink(key), isNew ? el("span", { class: "tag" }, "just generated") : null);
   const actions = el("div", { class: "row-actions" });
   const rename = key.status === "active"
     ? el("button", { type: "button", onclick: () => renameInPlace(name, actions, key, refresh) }, "Rename")
     : null;
-  const remove = el("button", {
-    type: "button",
-    class: "danger",
-    onclick: async () => {
-      if (await confirmAction(`Delete the key "${key.description}"? Anything using it stops working.`, "Delete key")) {
-        if (await attempt(remove, () => api("DELETE", `/api/v1/api-keys/${key.id}`)) !== undefined) {
-          showInfo(`Deleted "${key.description}".`);
-          refresh();
-        }
-      }
-    },
-  }, "Delete");
-  actions.append(...[rename, remove].filter(Boolean));
-  // The first 8 of the id's 24 hex digits tell a person's keys apart; screen readers get the whole id.
-  const id = el("td", { "data-label": "Key ID" }, el("code", { class: "key-id", title: key.id, "aria-label": key.id }, `${key.id.slice(0, 8)}…`));
+  actions.append(...[rename, deleteButton(key, refresh)].filter(Boolean));
+  const id = el("td", { "data-label": "Key ID" }, shortKeyId(key.id));
   const state = el("td", { "data-label": "Status" }, status(key.status),
     refused && key.status === "active" ? el("span", { class: "refused" }, "refused while API keys are off") : null);
   return el("tr", { "data-key-id": key.id, class: isNew ? "new" : null },
@@ -131,25 +118,18 @@ function keyRow(key, { refresh, issuedId, refused }) {
     el("td", { "data-label": "Actions" }, actions));
 }
 
-/** Edits the description in its own cell; the row's actions step aside until it is saved or cancelled. */
+/** Edits the description in its own cell; the row's actions step aside, keeping their room, until it is saved or cancelled. */
 function renameInPlace(cell, actions, key, refresh) {
-  const input = el("input", { value: key.description, required: true, maxlength: 256, "aria-label": "New description" });
-  const save = el("button", { type: "submit", class: "primary" }, "Save");
-  const cancel = () => {
-    cell.replaceChildren(el("a", { href: `#/keys/${key.id}` }, key.description));
-    actions.classList.remove("editing");
-  };
-  const form = el("form", { class: "inline" }, input, save, el("button", { type: "button", onclick: cancel }, "Cancel"));
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    if (await attempt(save, () => api("PATCH", `/api/v1/api-keys/${key.id}`, replace({ "/description": input.value }))) !== undefined) {
-      showInfo(`Renamed to "${input.value}".`);
-      refresh();
-    }
+  const rename = renameForm(key, {
+    done: refresh,
+    cancel: () => {
+      cell.replaceChildren(keyLink(key));
+      actions.classList.remove("editing");
+    },
   });
   actions.classList.add("editing");
-  cell.replaceChildren(form);
-  input.focus();
+  cell.replaceChildren(rename.form);
+  rename.focus();
 }
 
 function deleteAllButton(keys, refresh) {

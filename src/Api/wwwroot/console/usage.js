@@ -1,6 +1,7 @@
 // Usage (TenantAdmin): the tenant's keys ranked by use, and one key's validations over time.
 import { api } from "./api.js";
 import { usageChart } from "./chart.js";
+import { keyLink, shortKeyId } from "./keyactions.js";
 import { attempt, el, field } from "./ui.js";
 
 const windows = [["PT1H", "PT1M", "Last hour"], ["PT24H", "PT1H", "Last 24 hours"], ["P7D", "PT6H", "Last 7 days"], ["P30D", "P1D", "Last 30 days"]];
@@ -29,8 +30,7 @@ function topKeys(result, pick) {
   return el("table", { class: "usage" },
     el("thead", {}, el("tr", {}, ["Key", "Owner", "Successful", "Failed", ""].map((h) => el("th", { scope: "col" }, h)))),
     el("tbody", {}, result.data.map((entry) => el("tr", { "data-key-id": entry.key.id },
-      el("td", { "data-label": "Key" }, el("a", { href: `#/keys/${entry.key.id}` }, entry.key.description), " ",
-        el("code", { class: "key-id", "aria-label": entry.key.id, title: entry.key.id }, `${entry.key.id.slice(0, 8)}…`)),
+      el("td", { "data-label": "Key" }, keyLink(entry.key), " ", shortKeyId(entry.key.id)),
       el("td", { "data-label": "Owner" }, entry.key.sub),
       el("td", { "data-label": "Successful" }, String(entry.successes)),
       el("td", { "data-label": "Failed" }, String(entry.failures)),
@@ -45,6 +45,6 @@ async function keyChart(section, key, windowValue) {
   }
   section.hidden = false;
   section.replaceChildren(
-    el("h2", {}, el("a", { href: `#/keys/${key.id}` }, key.description), `: ${usage.successes} successful, ${usage.failures} failed`),
+    el("h2", {}, keyLink(key), `: ${usage.successes} successful, ${usage.failures} failed`),
     usageChart(usage, key.description));
 }

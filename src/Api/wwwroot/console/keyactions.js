@@ -1,0 +1,63 @@
+// What a person can do to one key, the same wherever the key is shown (my keys, the tenant's keys, the key's page):
+// each asks first when it cannot be undone, calls the API, says what happened, then hands over to the screen.
+import { api, replace } from "./api.js";
+import { attempt, confirmAction, el, showInfo } from "./ui.js";
+
+/** The first 8 of a key id's 24 hex digits, which tell a person's keys apart; screen readers get the whole id. */
+export function shortKeyId(id) {
+  return el("code", { class: "key-id", title: id, "aria-label": id }, `${id.slice(0, 8)}…`);
+}
+
+/** A link to the key's page, named by its description. */
+export function keyLink(key) {
+  return el("a", { href: `#/keys/${key.id}` }, key.description);
+}
+
+/** A form that renames the key: <c>done</c> after the rename is saved, <c>cancel</c> to put back what it replaced. */
+export function renameForm(key, { done, cancel }) {
+  const input = el("input", { value: key.description, required: true, maxlength: 256, "aria-label": "New description" });
+  const save = el("button", { type: "submit", class: "primary" }, "Save");
+  const form = el("form", { class: "inline" }, input, save, el("button", { type: "button", onclick: cancel }, "Cancel"));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (await attempt(save, () => api("PATCH", `/api/v1/api-keys/${key.id}`, replace({ "/description": input.value }))) !== undefined) {
+      showInfo(`Renamed to "${input.value}".`);
+      done();
+    }
+  });
+  return { form, focus: () => input.focus() };
+}
+
+export function deleteButton(key, done) {
+  const button = el("button", {
+    type: "button",
+    class: "danger",
+    onclick: async () => {
+      if (await confirmAction(`Delete the key "${key.description}"? Anything using it stops working.`, "Delete key")
+        && await attempt(button, () => api("DELETE", `/api/v1/api-keys/${key.id}`)) !== undefined) {
+        showInfo(`Deleted "${key.description}".`);
+        done();
+      }
+    },
+  }, "Delete");
+  return button;
+}
+
+/** Revoke, for a TenantAdmin; disabled, with the reason, on a key that is no longer active. */
+export function revokeButton(key, done) {
+  const active = key.status === "active";
+  const button = el("button", {
+    type: "button",
+    class: "danger",
+    disabled: !active,
+    title: active ? null : `This key is ${key.status}; only active keys can be revoked.`,
+    onclick: async () => {
+      if (await confirmAction(`Revoke "${key.description}" (owner ${key.sub})? Revoking is final.`, "Revoke key")
+        && await attempt(button, () => api("POST", `/api/v1/api-keys/${key.id}/actions/revoke`))) {
+        await done();
+        showInfo(`Revoked "${key.description}".`);
+      }
+    },
+  }, "Revoke");
+  return button;
+}
