@@ -107,7 +107,7 @@ public static class FrontEndHosting
     /// <summary>Once the node serves requests, one line for whoever started it: where the console and the reference are.</summary>
     static void SayWhereToGo(WebApplication app) => app.Lifetime.ApplicationStarted.Register(() =>
     {
-        var management = app.Configuration.GetValue<int?>("Management:Port");
+        var management = app.Configuration.GetValue<int?>(ApiKeys.ServiceDefaults.ManagementPort.Setting);
         var addresses = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features
             .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses ?? [];
         var uris = addresses.Select(a => Uri.TryCreate(a, UriKind.Absolute, out var uri) ? uri : null).OfType<Uri>().ToList();
