@@ -174,10 +174,16 @@ public sealed class AdminConsoleTests(ConsoleApiFixture api, BrowserFixture brow
         await page.GetByRole(AriaRole.Button, new() { Name = "Add or update user" }).ClickAsync();
         await Expect(page.Locator("tr[data-user-id='carol']")).ToBeVisibleAsync();
         await Expect(page.GetByLabel("Developer for carol")).ToBeCheckedAsync();
-        await page.GetByLabel("TenantAdmin for carol").CheckAsync();
-        await page.Locator("tr[data-user-id='carol']").GetByRole(AriaRole.Button, new() { Name = "Save roles" }).ClickAsync();
+        var carol = page.Locator("tr[data-user-id='carol']");
+        var save = carol.GetByRole(AriaRole.Button, new() { Name = "Save roles" });
+        // Nothing to save until a role differs from what is stored; the row then says it has unsaved changes.
+        await Expect(save).ToBeDisabledAsync();
+        await page.GetByLabel("Tenant admin for carol").CheckAsync();
+        await Expect(carol).ToContainTextAsync("unsaved changes");
+        await save.ClickAsync();
         await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Roles of carol saved.");
-        await Expect(page.GetByLabel("TenantAdmin for carol")).ToBeCheckedAsync();
+        await Expect(page.GetByLabel("Tenant admin for carol")).ToBeCheckedAsync();
+        await Expect(page.Locator("tr[data-user-id='carol']").GetByRole(AriaRole.Button, new() { Name = "Save roles" })).ToBeDisabledAsync();
         await Expect(page.Locator("tr[data-user-id='admin']").GetByRole(AriaRole.Button, new() { Name = "Remove" })).ToBeDisabledAsync();
         await BrowserFixture.Screenshot(page, "admin-users");
 
