@@ -1,7 +1,7 @@
 // The tenant's events (TenantAdmin), filtered and paged.
 import { api } from "./api.js";
 import { pager } from "./pager.js";
-import { attempt, copyButton, el, field, formatTime, showInHash } from "./ui.js";
+import { attempt, copyButton, el, field, formatTime, listParameters, showInHash } from "./ui.js";
 
 /** Every event type, with what a person calls it; the raw CloudEvents type is one click away on each event. */
 const eventTypes = {
@@ -55,7 +55,7 @@ export function describeEvent(event) {
 }
 
 /** What the list shows, as the hash and the API name it: the filters, and the page's cursor. */
-const listParameters = ["type", "keyId", "userId", "since", "until", "startingAfter", "endingBefore"];
+const listed = ["type", "keyId", "userId", "since", "until", "startingAfter", "endingBefore"];
 
 /** A time for a datetime-local input, in the browser's zone, from an ISO instant. */
 function localInput(instant) {
@@ -87,11 +87,7 @@ export async function eventsView(main, { params }) {
     }
   };
   /** Shows the events of these parameters (an API link's, or the form's) through the hash. */
-  const go = (shown) => {
-    const given = typeof shown === "string" ? new URL(shown, location.origin).searchParams : shown;
-    const kept = new URLSearchParams([...given].filter(([name, value]) => listParameters.includes(name) && value !== ""));
-    return showInHash("#/admin/events", kept, () => load(apiUrl(kept)));
-  };
+  const go = (shown) => showInHash("#/admin/events", shown, listed, (kept) => load(apiUrl(kept)));
   filters.addEventListener("submit", (event) => {
     event.preventDefault();
     go(new URLSearchParams([
@@ -100,7 +96,7 @@ export async function eventsView(main, { params }) {
     ]));
   });
   main.replaceChildren(el("h1", {}, "Events"), filters, results);
-  await load(apiUrl(new URLSearchParams([...params].filter(([name]) => listParameters.includes(name)))));
+  await load(apiUrl(listParameters(params, listed)));
 }
 
 function eventsPage(page, load) {

@@ -4,7 +4,7 @@ import { api } from "./api.js";
 import { usageChart } from "./chart.js";
 import { describeEvent } from "./events.js";
 import { deleteButton, renameForm, revokeButton } from "./keyactions.js";
-import { copyButton, el, formatTime, relativeTime, status } from "./ui.js";
+import { copyButton, el, formatTime, relativeTime, status, timeAndDistance } from "./ui.js";
 
 /** A key this close to its expiry is called out. */
 const expiringSoonSeconds = 7 * 24 * 3600;
@@ -30,9 +30,9 @@ export async function keyDetailView(main, { me, isAdmin }, keyId) {
         el("dt", {}, "Key ID"), el("dd", {}, el("code", {}, key.id), " ", copyButton(key.id, "Copy key ID")),
         el("dt", {}, "Owner"), el("dd", {}, key.sub, key.subType === "externalClient" ? " (external client)" : ""),
         el("dt", {}, "Status"), el("dd", {}, status(key.status), " ", why(key, ending)),
-        el("dt", {}, "Created"), el("dd", {}, when(key.created), key.createdByUser !== key.sub ? ` by ${key.createdByUser}` : ""),
-        el("dt", {}, key.status === "expired" ? "Expired" : "Expires"), el("dd", {}, when(key.expiry)),
-        el("dt", {}, "Last used"), el("dd", {}, key.lastUsed ? when(key.lastUsed) : "never")),
+        el("dt", {}, "Created"), el("dd", { class: "when" }, timeAndDistance(key.created), key.createdByUser !== key.sub ? ` by ${key.createdByUser}` : ""),
+        el("dt", {}, key.status === "expired" ? "Expired" : "Expires"), el("dd", { class: "when" }, timeAndDistance(key.expiry)),
+        el("dt", {}, "Last used"), el("dd", { class: "when" }, key.lastUsed ? timeAndDistance(key.lastUsed) : "never")),
       actions(key, { me, isAdmin }, refresh)),
     el("section", { class: "chart" },
       el("h2", {}, `Usage, last 24 hours: ${usage.successes} successful, ${usage.failures} failed`),
@@ -43,10 +43,6 @@ export async function keyDetailView(main, { me, isAdmin }, keyId) {
         events.data.map((event) => el("li", { "data-event-type": event.type },
           el("time", { datetime: event.time, title: event.time }, formatTime(event.time)), " ", el("strong", {}, describeEvent(event))))),
       el("p", {}, el("a", { href: `#/admin/events?keyId=${key.id}` }, "All of this key's events"))) : null));
-}
-
-function when(text) {
-  return [el("time", { datetime: text, title: text }, formatTime(text)), ` (${relativeTime(text)})`];
 }
 
 /** Why a key that no longer works stopped: revoked by whom and when (with the reason given), or expired when. */

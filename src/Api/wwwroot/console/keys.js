@@ -2,7 +2,7 @@
 import { api } from "./api.js";
 import { keyLink, revokeButton, shortKeyId } from "./keyactions.js";
 import { pager } from "./pager.js";
-import { attempt, confirmAction, el, field, formatTime, showError, showInHash, showInfo, status } from "./ui.js";
+import { attempt, confirmAction, el, field, formatTime, listParameters, showError, showInHash, showInfo, status } from "./ui.js";
 
 const sorts = [
   ["-created", "Newest first"], ["+created", "Oldest first"], ["+description", "Description A–Z"],
@@ -10,7 +10,7 @@ const sorts = [
 ];
 
 /** What the list shows, as the hash and the API name it: search, status, sort, and the page's cursor. */
-const listParameters = ["q", "status", "sort", "startingAfter", "endingBefore"];
+const listed = ["q", "status", "sort", "startingAfter", "endingBefore"];
 
 export async function adminKeysView(main, { params }) {
   const q = el("input", { type: "search", name: "q", maxlength: 256, placeholder: "Name, key ID or owner", value: params.get("q") ?? "" });
@@ -31,11 +31,7 @@ export async function adminKeysView(main, { params }) {
   };
   const apiUrl = (shown) => `/api/v1/api-keys?${new URLSearchParams([["limit", "20"], ...shown])}`;
   /** Shows the list of these parameters (an API link's, or the form's) through the hash. */
-  const go = (shown) => {
-    const given = typeof shown === "string" ? new URL(shown, location.origin).searchParams : shown;
-    const kept = new URLSearchParams([...given].filter(([name, value]) => listParameters.includes(name) && value !== ""));
-    return showInHash("#/admin/keys", kept, () => load(apiUrl(kept)));
-  };
+  const go = (shown) => showInHash("#/admin/keys", shown, listed, (kept) => load(apiUrl(kept)));
   const fromForm = () => new URLSearchParams([["q", q.value.trim()], ["status", statusFilter.value], ["sort", sort.value]]);
   filters.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -44,7 +40,7 @@ export async function adminKeysView(main, { params }) {
   statusFilter.addEventListener("change", () => go(fromForm()));
   sort.addEventListener("change", () => go(fromForm()));
   main.replaceChildren(el("h1", {}, "Keys in this tenant"), filters, results);
-  await load(apiUrl(new URLSearchParams([...params].filter(([name]) => listParameters.includes(name)))));
+  await load(apiUrl(listParameters(params, listed)));
 }
 
 function keysPage(page, reload, load) {

@@ -98,14 +98,15 @@ export function relativeTime(text, now = Date.now()) {
   return relativeWords.format(seconds, "second");
 }
 
-/** A table cell for a time: the date and time to the second, and under it how long ago (or until) it is. */
-export function timeCell(label, text) {
-  if (!text) {
-    return el("td", { "data-label": label, class: "when" }, "never");
-  }
+/** A time to the second, and how long ago (or until) it is: "Dec 2, 2026, 3:04:56 AM" and "3 minutes ago". */
+export function timeAndDistance(text) {
   const exact = new Date(text).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "medium" });
-  return el("td", { "data-label": label, class: "when" },
-    el("time", { datetime: text, title: text }, exact), el("small", {}, relativeTime(text)));
+  return [el("time", { datetime: text, title: text }, exact), el("small", {}, relativeTime(text))];
+}
+
+/** A table cell for a time, the distance under it; "never" for none. */
+export function timeCell(label, text) {
+  return el("td", { "data-label": label, class: "when" }, text ? timeAndDistance(text) : "never");
 }
 
 /** Seconds in an ISO 8601 duration such as PT24H or P365D (a year as 365 days, a month as 30), for comparing only. */
@@ -185,14 +186,21 @@ export function durationInput(name, value, presets) {
   };
 }
 
+/** The list's own parameters among <c>given</c> (the hash's, a form's, or an API link's query), empty ones left out. */
+export function listParameters(given, names) {
+  const all = typeof given === "string" ? new URL(given, location.origin).searchParams : given;
+  return new URLSearchParams([...all].filter(([name, value]) => names.includes(name) && value !== ""));
+}
+
 /**
  * Shows a screen's list for these parameters by putting them in the location hash (which draws the screen again),
- * or, when the hash says so already, by loading at once.
+ * or, when the hash says so already, by loading at once with them.
  */
-export function showInHash(path, params, loadNow) {
+export function showInHash(path, given, names, loadNow) {
+  const params = listParameters(given, names);
   const hash = `${path}${params.size > 0 ? `?${params}` : ""}`;
   if (location.hash === hash) {
-    return loadNow();
+    return loadNow(params);
   }
   location.hash = hash;
   return undefined;
