@@ -96,6 +96,63 @@ public sealed class AdminConsoleTests(ConsoleApiFixture api, BrowserFixture brow
     }
 
     [Fact]
+    public async Task An_admin_pages_through_the_keys_and_revokes_a_whole_page_but_one()
+    {
+        var tenant = await HttpTenant.Create(api);
+        await tenant.Configure("/max_keys_per_user", 30);
+        var keys = new List<GeneratedKey>();
+        for (var i = 1; i <= 23; i++)
+        {
+            keys.Add(await tenant.Generate(description: $"fleet key {i}"));
+        }
+        var page = await SignIn(tenant.Id, "#/admin/keys");
+        var rows = page.Locator("table.keys tbody tr");
+        var position = page.Locator(".pager .position");
+
+        await Expect(position).ToHaveTextAsync("Page 1 · 1–20");
+        await Expect(rows).ToHaveCountAsync(20);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Next page" }).ClickAsync();
+        await Expect(position).ToHaveTextAsync("Page 2 · 21–23");
+        await Expect(rows).ToHaveCountAsync(3);
+        Assert.Contains("page=2", page.Url);
+        // The position is in the URL with the cursor: a reload stays on page 2, Back returns to page 1.
+        await page.ReloadAsync();
+        await Expect(position).ToHaveTextAsync("Page 2 · 21–23");
+        await page.GoBackAsync();
+        await Expect(position).ToHaveTextAsync("Page 1 · 1–20");
+        await page.GoForwardAsync();
+        await Expect(rows).ToHaveCountAsync(3);
+
+        // Newest first: page 2 holds the three oldest keys.
+        var selectAll = page.GetByLabel("Select all active on this page");
+        await selectAll.CheckAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Revoke selected (3)" })).ToBeEnabledAsync();
+        await page.GetByLabel("Select fleet key 2", new() { Exact = true }).UncheckAsync();
+        await Expect(selectAll).ToHaveJSPropertyAsync("indeterminate", true);
+        var heading = await page.GetByRole(AriaRole.Heading, new() { Name = "Keys in this tenant" }).BoundingBoxAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Revoke selected (2)" }).ClickAsync();
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Revoke keys" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Revoked 2 keys.");
+        await Expect(position).ToHaveTextAsync("Page 2 · 21–23");
+        // The message neither moves the page nor covers its title, and stays within the content's width.
+        var message = (await page.GetByRole(AriaRole.Alert).BoundingBoxAsync())!;
+        var content = (await page.Locator("main").BoundingBoxAsync())!;
+        Assert.Equal(heading!.Y, (await page.GetByRole(AriaRole.Heading, new() { Name = "Keys in this tenant" }).BoundingBoxAsync())!.Y);
+        Assert.True(message.Y > heading.Y + heading.Height, $"the message at y={message.Y} covers the title");
+        Assert.True(message.X >= content.X && message.X + message.Width <= content.X + content.Width,
+            $"the message spans x={message.X}..{message.X + message.Width}, the content {content.X}..{content.X + content.Width}");
+        await BrowserFixture.Screenshot(page, "admin-keys-page-two");
+
+        var statuses = new Dictionary<string, string>();
+        foreach (var key in keys.Take(3))
+        {
+            var body = await tenant.Admin.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/v1/api-keys/{key.Id}");
+            statuses[body.GetProperty("description").GetString()!] = body.GetProperty("status").GetString()!;
+        }
+        Assert.Equal(new Dictionary<string, string> { ["fleet key 1"] = "revoked", ["fleet key 2"] = "active", ["fleet key 3"] = "revoked" }, statuses);
+    }
+
+    [Fact]
     public async Task Each_action_shows_in_the_events_with_details_and_a_copyable_key_id()
     {
         var tenant = await HttpTenant.Create(api);
@@ -104,6 +161,13 @@ public sealed class AdminConsoleTests(ConsoleApiFixture api, BrowserFixture brow
                    HttpTenant.Json(new[] { new { op = "replace", path = "/description", value = "audited key 2" } }))) { }
         using (await tenant.Admin.PostAsync($"/api/v1/api-keys/{key.Id}/actions/revoke", null)) { }
         var page = await SignIn(tenant.Id, "#/admin/events");
+
+        // The five filters and the button fill two even rows, none left alone on a row of its own.
+        async Task<float> Bottom(ILocator control) => (await control.BoundingBoxAsync()) is { } box ? box.Y + box.Height : float.NaN;
+        var firstRow = await Task.WhenAll(new[] { "Type", "Key ID", "User" }.Select(label => Bottom(page.GetByLabel(label, new() { Exact = true }))));
+        var secondRow = await Task.WhenAll(new[] { page.GetByLabel("Since"), page.GetByLabel("Until"), page.GetByRole(AriaRole.Button, new() { Name = "Show events" }) }.Select(Bottom));
+        Assert.All(firstRow, y => Assert.Equal(firstRow[0], y, 2f));
+        Assert.True(secondRow[0] > firstRow[0] && secondRow.All(y => Math.Abs(y - secondRow[0]) < 2), $"rows at {string.Join(", ", firstRow.Concat(secondRow))}");
 
         await page.GetByLabel("Key ID").FillAsync(key.Id);
         await page.GetByRole(AriaRole.Button, new() { Name = "Show events" }).ClickAsync();

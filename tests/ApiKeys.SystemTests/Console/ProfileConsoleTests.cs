@@ -121,20 +121,56 @@ public sealed class ProfileConsoleTests(ConsoleApiFixture api, BrowserFixture br
     }
 
     [Fact]
-    public async Task Someone_the_tenant_has_not_added_is_told_so_and_shown_nothing_until_added()
+    public async Task Signing_in_to_a_tenant_one_is_not_in_stays_on_the_form_and_says_why()
     {
         var tenant = await HttpTenant.Create(api);
         await tenant.Generate(description: "not for strangers");
-        var page = await browser.SignIn(api.BaseAddress, tenant.Id, "stranger", heading: "You are not a member of this tenant");
+        var page = await browser.Open(api.BaseAddress);
+        await page.GotoAsync("/console/");
 
-        await Expect(page.GetByText("Ask one of the tenant's admins to add you")).ToBeVisibleAsync();
-        await Expect(page.Locator("#nav")).ToBeHiddenAsync();
+        foreach (var (tenantId, userId) in new[] { ("nosuchtenant", "alice"), (tenant.Id, "stranger") })
+        {
+            await page.GetByLabel("Tenant ID").FillAsync(tenantId);
+            await page.GetByLabel("User ID").FillAsync(userId);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+
+            await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync($"Tenant \"{tenantId}\" has no member \"{userId}\"");
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
+            await Expect(page.GetByLabel("Tenant ID")).ToHaveValueAsync(tenantId);
+            await Expect(page.GetByLabel("Tenant ID")).ToBeFocusedAsync();
+            await Expect(page.Locator("#nav")).ToBeHiddenAsync();
+            await Expect(page.Locator("#who")).ToBeEmptyAsync();
+        }
         Assert.DoesNotContain("not for strangers", await page.ContentAsync());
-        await BrowserFixture.Screenshot(page, "not-a-member");
+        await BrowserFixture.Screenshot(page, "sign-in-not-a-member");
 
         await tenant.SetRoles("stranger", "Developer");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "My API keys" })).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task A_member_removed_while_signed_in_is_told_so_and_shown_nothing()
+    {
+        var tenant = await HttpTenant.Create(api);
+        await tenant.AddUser("leaver", "Developer");
+        await tenant.Generate(tenant.User("leaver"), description: "left behind");
+        var page = await SignIn(tenant.Id, "leaver");
+        await Expect(page.Locator("table.keys")).ToContainTextAsync("left behind");
+
+        using (var removed = await tenant.Admin.DeleteAsync("/api/v1/users/leaver"))
+        {
+            Assert.True(removed.IsSuccessStatusCode, $"removing the user answered {removed.StatusCode}");
+        }
+        await page.ReloadAsync();
+
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "You are not a member of this tenant" })).ToBeVisibleAsync();
+        await Expect(page.GetByText("Ask one of the tenant's admins to add you")).ToBeVisibleAsync();
+        await Expect(page.Locator("#nav")).ToBeHiddenAsync();
+        Assert.DoesNotContain("left behind", await page.ContentAsync());
+        await BrowserFixture.Screenshot(page, "not-a-member");
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
-        await browser.SignIn(api.BaseAddress, tenant.Id, "stranger");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
     }
 
     Task<IPage> SignIn(string tenantId, string userId, int width = 1280) => browser.SignIn(api.BaseAddress, tenantId, userId, width);

@@ -1,6 +1,6 @@
 // The tenant's events (TenantAdmin), filtered and paged.
 import { api } from "./api.js";
-import { pager } from "./pager.js";
+import { pageNumber, pageParameter, pager, withoutPageNumber } from "./pager.js";
 import { attempt, copyButton, el, field, formatTime, listParameters, showInHash } from "./ui.js";
 
 /** Every event type, with what a person calls it; the raw CloudEvents type is one click away on each event. */
@@ -55,7 +55,8 @@ export function describeEvent(event) {
 }
 
 /** What the list shows, as the hash and the API name it: the filters, and the page's cursor. */
-const listed = ["type", "keyId", "userId", "since", "until", "startingAfter", "endingBefore"];
+const listed = ["type", "keyId", "userId", "since", "until", "startingAfter", "endingBefore", pageParameter];
+const pageSize = 20;
 
 /** A time for a datetime-local input, in the browser's zone, from an ISO instant. */
 function localInput(instant) {
@@ -75,19 +76,19 @@ export async function eventsView(main, { params }) {
   const since = el("input", { type: "datetime-local", name: "since", value: localInput(params.get("since")) });
   const until = el("input", { type: "datetime-local", name: "until", value: localInput(params.get("until")) });
   const show = el("button", { type: "submit", class: "primary" }, "Show events");
-  const filters = el("form", { class: "filters", "aria-label": "Filter events" },
+  const filters = el("form", { class: "filters grid", "aria-label": "Filter events" },
     field("Type", type), field("Key ID", keyId), field("User", userId), field("Since", since), field("Until", until),
     el("div", { class: "actions" }, show));
   const results = el("div", { class: "results" });
-  const apiUrl = (shown) => `/api/v1/audits?${new URLSearchParams([["limit", "20"], ...shown])}`;
-  const load = async (url) => {
-    const page = await attempt(show, () => api("GET", url));
+  const apiUrl = (shown) => `/api/v1/audits?${new URLSearchParams([["limit", `${pageSize}`], ...withoutPageNumber(shown)])}`;
+  const load = async (shown) => {
+    const page = await attempt(show, () => api("GET", apiUrl(shown)));
     if (page) {
-      results.replaceChildren(eventsPage(page, go));
+      results.replaceChildren(eventsPage(page, go, pageNumber(shown)));
     }
   };
-  /** Shows the events of these parameters (an API link's, or the form's) through the hash. */
-  const go = (shown) => showInHash("#/admin/events", shown, listed, (kept) => load(apiUrl(kept)));
+  /** Shows the events of these parameters (a pager link's, or the form's) through the hash. */
+  const go = (shown) => showInHash("#/admin/events", shown, listed, load);
   filters.addEventListener("submit", (event) => {
     event.preventDefault();
     go(new URLSearchParams([
@@ -96,10 +97,10 @@ export async function eventsView(main, { params }) {
     ]));
   });
   main.replaceChildren(el("h1", {}, "Events"), filters, results);
-  await load(apiUrl(listParameters(params, listed)));
+  await load(listParameters(params, listed));
 }
 
-function eventsPage(page, load) {
+function eventsPage(page, load, number) {
   if (page.data.length === 0) {
     return el("p", { class: "empty" }, "No events match.");
   }
@@ -113,5 +114,5 @@ function eventsPage(page, load) {
         el("p", {}, "Type ", el("code", {}, event.type)),
         event.keyid ? el("p", {}, "Key ID ", el("code", {}, event.keyid), " ", copyButton(event.keyid, "Copy key ID")) : null,
         el("pre", { class: "event-data" }, JSON.stringify(event.data, null, 2)))))),
-    pager(page.links, load));
+    pager(page.links, load, { number, count: page.data.length, size: pageSize }));
 }

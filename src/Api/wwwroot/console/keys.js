@@ -1,8 +1,8 @@
 // Keys in the tenant (TenantAdmin): search, filter, sort and page; revoke one or several.
 import { api } from "./api.js";
 import { keyLink, revokeButton, shortKeyId } from "./keyactions.js";
-import { pager } from "./pager.js";
-import { attempt, confirmAction, el, field, formatTime, listParameters, showError, showInHash, showInfo, status } from "./ui.js";
+import { pageNumber, pageParameter, pager, withoutPageNumber } from "./pager.js";
+import { attempt, confirmAction, el, field, listParameters, showError, showInHash, showInfo, status, timeCell } from "./ui.js";
 
 const sorts = [
   ["-created", "Newest first"], ["+created", "Oldest first"], ["+description", "Description A–Z"],
@@ -10,7 +10,8 @@ const sorts = [
 ];
 
 /** What the list shows, as the hash and the API name it: search, status, sort, and the page's cursor. */
-const listed = ["q", "status", "sort", "startingAfter", "endingBefore"];
+const listed = ["q", "status", "sort", "startingAfter", "endingBefore", pageParameter];
+const pageSize = 20;
 
 export async function adminKeysView(main, { params }) {
   const q = el("input", { type: "search", name: "q", maxlength: 256, placeholder: "Name, key ID or owner", value: params.get("q") ?? "" });
@@ -23,15 +24,15 @@ export async function adminKeysView(main, { params }) {
   const filters = el("form", { class: "filters", role: "search", "aria-label": "Search keys" },
     field("Search", q), field("Status", statusFilter), field("Sort", sort), el("div", { class: "actions" }, search));
   const results = el("div", { class: "results" });
-  const load = async (url) => {
-    const page = await attempt(search, () => api("GET", url));
+  const load = async (shown) => {
+    const page = await attempt(search, () => api("GET", apiUrl(shown)));
     if (page) {
-      results.replaceChildren(keysPage(page, () => load(url), go));
+      results.replaceChildren(keysPage(page, () => load(shown), go, pageNumber(shown)));
     }
   };
-  const apiUrl = (shown) => `/api/v1/api-keys?${new URLSearchParams([["limit", "20"], ...shown])}`;
-  /** Shows the list of these parameters (an API link's, or the form's) through the hash. */
-  const go = (shown) => showInHash("#/admin/keys", shown, listed, (kept) => load(apiUrl(kept)));
+  const apiUrl = (shown) => `/api/v1/api-keys?${new URLSearchParams([["limit", `${pageSize}`], ...withoutPageNumber(shown)])}`;
+  /** Shows the list of these parameters (a pager link's, or the form's) through the hash. */
+  const go = (shown) => showInHash("#/admin/keys", shown, listed, load);
   const fromForm = () => new URLSearchParams([["q", q.value.trim()], ["status", statusFilter.value], ["sort", sort.value]]);
   filters.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -40,14 +41,29 @@ export async function adminKeysView(main, { params }) {
   statusFilter.addEventListener("change", () => go(fromForm()));
   sort.addEventListener("change", () => go(fromForm()));
   main.replaceChildren(el("h1", {}, "Keys in this tenant"), filters, results);
-  await load(apiUrl(listParameters(params, listed)));
+  await load(listParameters(params, listed));
 }
 
-function keysPage(page, reload, load) {
+function keysPage(page, reload, load, number) {
   const selected = new Set();
   const revokeSelected = el("button", { type: "button", class: "danger", disabled: true, "aria-describedby": "select-why" }, "Revoke selected");
   const selectWhy = el("small", { id: "select-why", class: "why" }, "Select active keys to revoke them together.");
+  const picks = [];
+  const selectAll = el("input", {
+    type: "checkbox",
+    disabled: !page.data.some((key) => key.status === "active"),
+    onchange: (event) => {
+      const checked = event.target.checked; // read once: each pick's change below redraws this box's state
+      for (const pick of picks.filter((p) => !p.disabled && p.checked !== checked)) {
+        pick.checked = checked;
+        pick.dispatchEvent(new Event("change"));
+      }
+    },
+  });
   const updateSelection = () => {
+    const selectable = picks.filter((p) => !p.disabled).length;
+    selectAll.checked = selectable > 0 && selected.size === selectable;
+    selectAll.indeterminate = selected.size > 0 && selected.size < selectable;
     revokeSelected.disabled = selected.size === 0;
     revokeSelected.textContent = selected.size === 0 ? "Revoke selected" : `Revoke selected (${selected.size})`;
     selectWhy.hidden = selected.size > 0;
@@ -85,6 +101,7 @@ function keysPage(page, reload, load) {
         updateSelection();
       },
     });
+    picks.push(pick);
     const revoke = revokeButton(key, reload);
     return el("tr", { "data-key-id": key.id },
       el("td", {}, pick),
@@ -92,17 +109,20 @@ function keysPage(page, reload, load) {
       el("td", { "data-label": "Key ID" }, shortKeyId(key.id)),
       el("td", { "data-label": "Owner" }, key.sub),
       el("td", { "data-label": "Status" }, status(key.status)),
-      el("td", { "data-label": "Created" }, formatTime(key.created)),
-      el("td", { "data-label": "Expires" }, formatTime(key.expiry)),
-      el("td", { "data-label": "Last used" }, formatTime(key.lastUsed)),
+      timeCell("Created", key.created),
+      timeCell("Expires", key.expiry),
+      timeCell("Last used", key.lastUsed),
       el("td", { "data-label": "Actions" }, revoke));
   });
   return el("div", {},
-    el("div", { class: "actions" }, revokeSelected, selectWhy),
+    // In the action row rather than the table's head, so the narrow layout (which hides the head) keeps it too.
+    page.data.length === 0
+      ? null
+      : el("div", { class: "actions" }, el("label", { class: "check" }, selectAll, "Select all active on this page"), revokeSelected, selectWhy),
     page.data.length === 0
       ? el("p", { class: "empty" }, "No keys match.")
       : el("table", { class: "keys" },
         el("thead", {}, el("tr", {}, ["", "Description", "Key ID", "Owner", "Status", "Created", "Expires", "Last used", ""].map((h) => el("th", { scope: "col" }, h)))),
         el("tbody", {}, rows)),
-    pager(page.links, load));
+    pager(page.links, load, { number, count: page.data.length, size: pageSize }));
 }

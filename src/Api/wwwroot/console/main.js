@@ -36,7 +36,7 @@ async function route() {
   try {
     me ??= await api("GET", "/api/v1/users/me");
   } catch (error) {
-    if (error.errors?.some((e) => e.code === "APIKEYS-NOT-MEMBER")) {
+    if (isNotMember(error)) {
       notMemberView();
       return;
     }
@@ -89,6 +89,8 @@ function showSignedIn(signedIn, isAdmin = false) {
   }
 }
 
+const isNotMember = (error) => error.errors?.some((e) => e.code === "APIKEYS-NOT-MEMBER") ?? false;
+
 /** Signed in, but the tenant has not added this user (or has removed them): nothing here is theirs to see. */
 function notMemberView() {
   ++shown;
@@ -116,12 +118,27 @@ function signInView() {
     field("Tenant ID", tenant), field("User ID", user), el("div", { class: "actions" }, submit));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    if (await attempt(submit, () => devSignIn(tenant.value.trim(), user.value.trim())) !== undefined) {
-      if (location.hash === "#/profile") {
-        route();
-      } else {
-        location.hash = "#/profile"; // hashchange shows it
+    const [tenantId, userId] = [tenant.value.trim(), user.value.trim()];
+    // A mistyped tenant or user ID stays on this form, with what was typed, rather than signing in to nothing.
+    const signedIn = await attempt(submit, async () => {
+      await devSignIn(tenantId, userId);
+      try {
+        me = await api("GET", "/api/v1/users/me");
+      } catch (error) {
+        session.clear();
+        me = null;
+        throw isNotMember(error)
+          ? new Error(`Tenant "${tenantId}" has no member "${userId}". Check both IDs; if they are right, ask one of the tenant's admins to add you.`)
+          : error;
       }
+      return true;
+    });
+    if (signedIn === undefined) {
+      tenant.focus();
+    } else if (location.hash === "#/profile") {
+      route();
+    } else {
+      location.hash = "#/profile"; // hashchange shows it
     }
   });
   main.replaceChildren(
