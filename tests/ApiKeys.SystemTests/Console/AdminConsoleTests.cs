@@ -37,6 +37,7 @@ public sealed class AdminConsoleTests(ConsoleApiFixture api, BrowserFixture brow
         await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("ISO 8601 duration such as PT24H or P30D");
         // Nothing typed is lost when the API refuses.
         await Expect(page.GetByLabel("Maximum expiry of a key")).ToHaveValueAsync("P30X");
+        await BrowserFixture.Screenshot(page, "admin-settings-refused");
     }
 
     [Fact]

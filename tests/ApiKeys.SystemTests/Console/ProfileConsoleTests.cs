@@ -40,10 +40,16 @@ public sealed class ProfileConsoleTests(ConsoleApiFixture api, BrowserFixture br
         await Expect(page.GetByText("You have 2 of 2 active keys")).ToBeVisibleAsync();
         await BrowserFixture.Screenshot(page, "profile-limit-reached");
 
-        var row = page.Locator("tr", new() { HasText = "ci deploy" });
+        // By id: while renaming, the description is in an input rather than the row's text.
+        var row = page.Locator($"tr[data-key-id='{await page.Locator("tr", new() { HasText = "ci deploy" }).GetAttributeAsync("data-key-id")}']");
+        var before = (await row.BoundingBoxAsync())!;
         await row.GetByRole(AriaRole.Button, new() { Name = "Rename" }).ClickAsync();
-        // While renaming, the row's own actions step aside.
+        // While renaming, the row's own actions step aside, and nothing in the table reflows.
         await Expect(row.GetByRole(AriaRole.Button, new() { Name = "Rename" })).ToBeHiddenAsync();
+        var editing = (await row.BoundingBoxAsync())!;
+        Assert.True(Math.Abs(editing.Height - before.Height) < 1 && Math.Abs(editing.Width - before.Width) < 1,
+            $"the row was {before.Width}×{before.Height} and is {editing.Width}×{editing.Height} while renaming");
+        await BrowserFixture.Screenshot(page, "profile-renaming");
         await page.GetByLabel("New description").FillAsync("ci deploy (main)");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
         await Expect(page.Locator("table.keys")).ToContainTextAsync("ci deploy (main)");
@@ -52,6 +58,7 @@ public sealed class ProfileConsoleTests(ConsoleApiFixture api, BrowserFixture br
         // The dialog is titled by what it does, and Cancel has the focus, so Enter does not delete.
         await Expect(page.GetByRole(AriaRole.Dialog, new() { Name = "Delete key?" })).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Cancel" })).ToBeFocusedAsync();
+        await BrowserFixture.Screenshot(page, "profile-confirm-delete");
         await page.GetByRole(AriaRole.Button, new() { Name = "Delete key" }).ClickAsync();
         await Expect(page.Locator("table.keys")).Not.ToContainTextAsync("nightly export");
         await BrowserFixture.Screenshot(page, "profile-keys");
@@ -103,6 +110,7 @@ public sealed class ProfileConsoleTests(ConsoleApiFixture api, BrowserFixture br
         var page = await SignIn(tenant.Id, "dev");
 
         await Expect(page.Locator("tr", new() { HasText = "kept but refused" })).ToContainTextAsync("refused while API keys are off");
+        await BrowserFixture.Screenshot(page, "profile-keys-off");
     }
 
     [Fact]

@@ -13,11 +13,17 @@ export function keyLink(key) {
   return el("a", { href: `#/keys/${key.id}` }, key.description);
 }
 
-/** A form that renames the key: <c>done</c> after the rename is saved, <c>cancel</c> to put back what it replaced. */
+/**
+ * Renaming the key: the form holds only the new description, and its Save and Cancel buttons stand apart (tied to it
+ * by the form attribute), so a table row can put them where its own actions were and keep its size. <c>done</c> after
+ * the rename is saved, <c>cancel</c> to put back what it replaced.
+ */
 export function renameForm(key, { done, cancel }) {
-  const input = el("input", { value: key.description, required: true, maxlength: 256, "aria-label": "New description" });
-  const save = el("button", { type: "submit", class: "primary" }, "Save");
-  const form = el("form", { class: "inline" }, input, save, el("button", { type: "button", onclick: cancel }, "Cancel"));
+  const id = `rename-${key.id}`;
+  const input = el("input", { value: key.description, required: true, maxlength: 256, size: 1, "aria-label": "New description" });
+  const form = el("form", { class: "inline", id }, input);
+  const save = el("button", { type: "submit", class: "primary", form: id }, "Save");
+  const buttons = [save, el("button", { type: "button", onclick: cancel }, "Cancel")];
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     if (await attempt(save, () => api("PATCH", `/api/v1/api-keys/${key.id}`, replace({ "/description": input.value }))) !== undefined) {
@@ -25,7 +31,7 @@ export function renameForm(key, { done, cancel }) {
       done();
     }
   });
-  return { form, focus: () => input.focus() };
+  return { form, buttons, focus: () => input.focus() };
 }
 
 export function deleteButton(key, done) {

@@ -66,7 +66,7 @@ function actions(key, { me, isAdmin }, refresh) {
       type: "button",
       onclick: () => {
         const rename = renameForm(key, { done: refresh, cancel: refresh });
-        bar.replaceChildren(rename.form);
+        bar.replaceChildren(rename.form, ...rename.buttons);
         rename.focus();
       },
     }, "Rename"));

@@ -118,17 +118,21 @@ function keyRow(key, { refresh, issuedId, refused }) {
     el("td", { "data-label": "Actions" }, actions));
 }
 
-/** Edits the description in its own cell; the row's actions step aside, keeping their room, until it is saved or cancelled. */
+/**
+ * Edits the description in its own cell, Save and Cancel standing where the row's actions were, so the row keeps its
+ * size; until it is saved or cancelled.
+ */
 function renameInPlace(cell, actions, key, refresh) {
+  const kept = [...actions.children];
   const rename = renameForm(key, {
     done: refresh,
     cancel: () => {
       cell.replaceChildren(keyLink(key));
-      actions.classList.remove("editing");
+      actions.replaceChildren(...kept);
     },
   });
-  actions.classList.add("editing");
   cell.replaceChildren(rename.form);
+  actions.replaceChildren(...rename.buttons);
   rename.focus();
 }
 

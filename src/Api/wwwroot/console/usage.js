@@ -19,7 +19,7 @@ export async function usageView(main) {
     }
   };
   window.addEventListener("change", load);
-  main.replaceChildren(el("h1", {}, "Usage"), el("div", { class: "filters" }, field("Window", window)), top, chart);
+  main.replaceChildren(el("h1", {}, "Usage"), el("div", { class: "filters compact" }, field("Window", window)), top, chart);
   await load();
 }
 
