@@ -39,21 +39,42 @@ public static class ApiKeyToken
     /// <summary>Reads a presented token without any I/O; false for anything malformed or failing the checksum.</summary>
     public static bool TryParse(ReadOnlySpan<char> token, out string keyId, out byte[] secretHash)
     {
-        keyId = "";
-        secretHash = [];
+        var hash = new byte[SecretHashLength];
+        if (!TryParse(token, out var id, hash))
+        {
+            keyId = "";
+            secretHash = [];
+            return false;
+        }
+        keyId = id.ToString();
+        secretHash = hash;
+        return true;
+    }
+
+    /// <summary>The length of a secret's hash, for <see cref="TryParse(ReadOnlySpan{char}, out ReadOnlySpan{char}, Span{byte})"/>.</summary>
+    public const int SecretHashLength = SHA256.HashSizeInBytes;
+
+    /// <summary>
+    /// The same reading without allocating: the key id as a slice of <paramref name="token"/>, and the secret's hash
+    /// written to <paramref name="secretHash"/> (<see cref="SecretHashLength"/> bytes). Validation's cache hits use it.
+    /// </summary>
+    public static bool TryParse(ReadOnlySpan<char> token, out ReadOnlySpan<char> keyId, Span<byte> secretHash)
+    {
+        keyId = default;
         if (token.Length != Length || !token.StartsWith(Prefix, StringComparison.Ordinal) || token[Prefix.Length + KeyIdLength] != '_')
         {
             return false;
         }
         var id = token.Slice(Prefix.Length, KeyIdLength);
         var secret = token.Slice(Prefix.Length + KeyIdLength + 1, SecretLength);
-        var body = token[..^ChecksumLength];
-        if (!IsLowerHex(id) || !IsLowerHex(secret) || !token[^ChecksumLength..].SequenceEqual(Checksum(body)))
+        Span<char> checksum = stackalloc char[ChecksumLength];
+        WriteChecksum(token[..^ChecksumLength], checksum);
+        if (!IsLowerHex(id) || !IsLowerHex(secret) || !token[^ChecksumLength..].SequenceEqual(checksum))
         {
             return false;
         }
-        keyId = id.ToString();
-        secretHash = HashSecret(secret);
+        keyId = id;
+        HashSecret(secret, secretHash);
         return true;
     }
 
@@ -108,18 +129,33 @@ public static class ApiKeyToken
     // SHA-256 of a 256-bit random secret cannot be reversed or brute-forced offline, so no pepper or slow hash is needed.
     static byte[] HashSecret(ReadOnlySpan<char> secret)
     {
+        var hash = new byte[SecretHashLength];
+        HashSecret(secret, hash);
+        return hash;
+    }
+
+    static void HashSecret(ReadOnlySpan<char> secret, Span<byte> hash)
+    {
         Span<byte> ascii = stackalloc byte[SecretLength];
         Encoding.ASCII.GetBytes(secret, ascii);
-        return SHA256.HashData(ascii);
+        SHA256.HashData(ascii, hash);
     }
 
     static string Checksum(ReadOnlySpan<char> body)
     {
-        Span<byte> ascii = stackalloc byte[body.Length];
-        Encoding.ASCII.GetBytes(body, ascii);
+        Span<char> checksum = stackalloc char[ChecksumLength];
+        WriteChecksum(body, checksum);
+        return checksum.ToString();
+    }
+
+    /// <summary>The CRC32 of the token's body as 8 lowercase hex digits.</summary>
+    static void WriteChecksum(ReadOnlySpan<char> body, Span<char> checksum)
+    {
+        Span<byte> ascii = stackalloc byte[Length];
+        var bytes = ascii[..Encoding.ASCII.GetBytes(body, ascii)];
         Span<byte> crc = stackalloc byte[4];
-        BinaryPrimitives.WriteUInt32BigEndian(crc, Crc32.HashToUInt32(ascii));
-        return Convert.ToHexStringLower(crc);
+        BinaryPrimitives.WriteUInt32BigEndian(crc, Crc32.HashToUInt32(bytes));
+        Convert.TryToHexStringLower(crc, checksum, out _);
     }
 
     static bool IsLowerHex(ReadOnlySpan<char> text)

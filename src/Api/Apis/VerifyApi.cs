@@ -55,26 +55,60 @@ public static class VerifyApi
         return TypedResults.Ok(VerifyResult.From(await validator.Validate(body.Token)));
     }
 
-    static async Task<IResult> ForwardAuth(HttpContext context, KeyValidator validator, ForwardAuthAnswers answers)
+    /// <summary>
+    /// Completes at once on an answer from the cache, with no allocation of its own: the credential is read in place,
+    /// and the answer is one rendered before (<see cref="ForwardAuthAnswers"/>).
+    /// </summary>
+    static ValueTask<IResult> ForwardAuth(HttpContext context, KeyValidator validator, ForwardAuthAnswers answers)
     {
         if (RequestScreening.Screen(context) is { } refused)
         {
-            await refused;
-            return Results.Empty;
+            return Written(refused);
         }
+        ValueTask<Validation> validating;
         try
         {
-            var token = BearerToken.Read(context.Request);
-            var validation = string.IsNullOrEmpty(token) ? Validation.Refused(ValidationCode.Malformed) : await validator.Validate(token);
-            return validation.Valid ? answers.Accepted(validation) : answers.Refused(token is null ? null : validation.Code);
+            if (!BearerToken.TryFind(context.Request, out var token))
+            {
+                return ValueTask.FromResult(answers.Refused(null));
+            }
+            if (token.IsEmpty)
+            {
+                return ValueTask.FromResult(answers.Refused(ValidationCode.Malformed));
+            }
+            validating = validator.Validate(token);
         }
         catch (Exception e) when (!context.Response.HasStarted)
         {
-            // The error handler is not in this endpoint's path: an unreachable cluster still gets the error body (503).
-            var handler = context.RequestServices.GetServices<Microsoft.AspNetCore.Diagnostics.IExceptionHandler>().OfType<ErrorResponses.Handler>().Single();
-            await handler.TryHandleAsync(context, e, context.RequestAborted);
-            return Results.Empty;
+            return Failed(context, e);
         }
+        return validating.IsCompletedSuccessfully ? ValueTask.FromResult(answers.For(validating.Result)) : Asked(context, validating, answers);
+    }
+
+    static async ValueTask<IResult> Asked(HttpContext context, ValueTask<Validation> validating, ForwardAuthAnswers answers)
+    {
+        try
+        {
+            return answers.For(await validating);
+        }
+        catch (Exception e) when (!context.Response.HasStarted)
+        {
+            return await Failed(context, e);
+        }
+    }
+
+    /// <summary>The error handler is not in this endpoint's path: an unreachable cluster still gets the error body (503).</summary>
+    static async ValueTask<IResult> Failed(HttpContext context, Exception e)
+    {
+        var handler = context.RequestServices.GetServices<Microsoft.AspNetCore.Diagnostics.IExceptionHandler>().OfType<ErrorResponses.Handler>().Single();
+        await handler.TryHandleAsync(context, e, context.RequestAborted);
+        return Results.Empty;
+    }
+
+    static async ValueTask<IResult> Written(Task refusal)
+    {
+        await refusal;
+        return Results.Empty;
     }
 
     /// <summary>
@@ -141,6 +175,9 @@ public sealed class ForwardAuthAnswers
 
     /// <summary>The answer for a refused key, or for no credential at all (null).</summary>
     public IResult Refused(ValidationCode? code) => code is { } refused ? byCode[refused] : missing;
+
+    /// <summary>The answer to a validation of a presented credential: accepted, or refused for its reason.</summary>
+    public IResult For(Validation validation) => validation.Valid ? Accepted(validation) : Refused(validation.Code);
 
     /// <summary>200 with the identity headers and <see cref="VerifyResult"/>.</summary>
     public IResult Accepted(Validation validation) => accepted.GetValue(validation, render);

@@ -10,8 +10,30 @@ namespace ApiKeys.Api.Authentication;
 public sealed class CachedUses
 {
     readonly ConcurrentDictionary<string, Tally> keys = new(StringComparer.Ordinal);
+    readonly ConcurrentDictionary<string, Tally>.AlternateLookup<ReadOnlySpan<char>> byKeyId;
 
-    public void Count(string keyId, DateTimeOffset now) => Add(keyId, UsageMinute.Of(now), 1, now);
+    public CachedUses() => byKeyId = keys.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    /// <summary>
+    /// One validation of <paramref name="keyId"/> answered from the cache. A key already counted since the last flush is
+    /// found by the slice of its token, so counting it allocates nothing; its first use in a flush interval makes its id.
+    /// </summary>
+    public void Count(ReadOnlySpan<char> keyId, DateTimeOffset now)
+    {
+        var minute = UsageMinute.Of(now);
+        if (byKeyId.TryGetValue(keyId, out var tally))
+        {
+            lock (tally)
+            {
+                if (!tally.Retired)
+                {
+                    tally.Add(minute, 1, now);
+                    return;
+                }
+            }
+        }
+        Add(keyId.ToString(), minute, 1, now);
+    }
 
     /// <summary>
     /// Takes every count, key by key as the caller enumerates, so a flush holds one message's worth of counts at a time

@@ -19,9 +19,7 @@ public sealed class RequestScreening(RequestDelegate next)
         // Keys are accepted in the Authorization header only: a URL ends up in proxy logs, browser history and referrers.
         // The path and the query are read decoded, and a key is found in any letter case and with any prefix; ids that
         // merely contain "qlk_" are ordinary ids.
-        if (ApiKeyToken.Appears(request.Path.Value)
-            || (request.QueryString.HasValue && request.Query.Any(q => ApiKeyToken.Appears(q.Key) || q.Value.Any(v => ApiKeyToken.Appears(v))))
-            || CredentialParameters.Any(p => request.Query.ContainsKey(p)))
+        if (ApiKeyToken.Appears(request.Path.Value) || (request.QueryString.HasValue && QueryCarriesCredential(request.Query)))
         {
             return ErrorResponses.Write(context, ErrorTypes.TokenInUrl.With(
                 "Send credentials only in the 'Authorization: Bearer' header. A key that was put in a URL should be treated as exposed and revoked."));
@@ -34,6 +32,11 @@ public sealed class RequestScreening(RequestDelegate next)
         }
         return null;
     }
+
+    // Its own method, so the lambdas' captured state is made only for a request with a query string.
+    static bool QueryCarriesCredential(IQueryCollection query) =>
+        query.Any(q => ApiKeyToken.Appears(q.Key) || q.Value.Any(v => ApiKeyToken.Appears(v)))
+        || CredentialParameters.Any(query.ContainsKey);
 
     static bool KnownCharset(string charset)
     {
