@@ -21,6 +21,8 @@ namespace ApiKeys.Api.Authentication;
 public sealed class ValidationCache : IKeyChangeSubscriber
 {
     readonly ConcurrentDictionary<string, Entry> entries = new(StringComparer.Ordinal);
+    /// <summary>The same answers looked up by a slice of the presented token, so a cache hit allocates no key id.</summary>
+    readonly ConcurrentDictionary<string, Entry>.AlternateLookup<ReadOnlySpan<char>> byKeyId;
     readonly long ttl;
     readonly long lease;
 
@@ -44,9 +46,6 @@ public sealed class ValidationCache : IKeyChangeSubscriber
 
     /// <summary>How many answers are kept now.</summary>
     public int Count => entries.Count;
-
-    /// <summary>The same answers looked up by a slice of the presented token, so a cache hit allocates no key id.</summary>
-    readonly ConcurrentDictionary<string, Entry>.AlternateLookup<ReadOnlySpan<char>> byKeyId;
 
     public bool TryGet(ReadOnlySpan<char> keyId, ReadOnlySpan<byte> secretHash, DateTimeOffset now, out Validation validation)
     {
