@@ -1,6 +1,6 @@
 // The tenant's events (TenantAdmin), filtered and paged.
 import { api } from "./api.js";
-import { pageNumber, pageParameter, pager, withoutPageNumber } from "./pager.js";
+import { pageNumber, pageParameter, pageQuery, pager } from "./pager.js";
 import { attempt, copyButton, el, field, formatTime, listParameters, showInHash } from "./ui.js";
 
 /** Every event type, with what a person calls it; the raw CloudEvents type is one click away on each event. */
@@ -56,7 +56,6 @@ export function describeEvent(event) {
 
 /** What the list shows, as the hash and the API name it: the filters, and the page's cursor. */
 const listed = ["type", "keyId", "userId", "since", "until", "startingAfter", "endingBefore", pageParameter];
-const pageSize = 20;
 
 /** A time for a datetime-local input, in the browser's zone, from an ISO instant. */
 function localInput(instant) {
@@ -80,7 +79,7 @@ export async function eventsView(main, { params }) {
     field("Type", type), field("Key ID", keyId), field("User", userId), field("Since", since), field("Until", until),
     el("div", { class: "actions" }, show));
   const results = el("div", { class: "results" });
-  const apiUrl = (shown) => `/api/v1/audits?${new URLSearchParams([["limit", `${pageSize}`], ...withoutPageNumber(shown)])}`;
+  const apiUrl = (shown) => `/api/v1/audits?${pageQuery(shown)}`;
   const load = async (shown) => {
     const page = await attempt(show, () => api("GET", apiUrl(shown)));
     if (page) {
@@ -114,5 +113,5 @@ function eventsPage(page, load, number) {
         el("p", {}, "Type ", el("code", {}, event.type)),
         event.keyid ? el("p", {}, "Key ID ", el("code", {}, event.keyid), " ", copyButton(event.keyid, "Copy key ID")) : null,
         el("pre", { class: "event-data" }, JSON.stringify(event.data, null, 2)))))),
-    pager(page.links, load, { number, count: page.data.length, size: pageSize }));
+    pager(page.links, load, { number, count: page.data.length }));
 }

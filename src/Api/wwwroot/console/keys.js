@@ -1,7 +1,7 @@
 // Keys in the tenant (TenantAdmin): search, filter, sort and page; revoke one or several.
 import { api } from "./api.js";
 import { keyLink, revokeButton, shortKeyId } from "./keyactions.js";
-import { pageNumber, pageParameter, pager, withoutPageNumber } from "./pager.js";
+import { pageNumber, pageParameter, pageQuery, pager } from "./pager.js";
 import { attempt, confirmAction, el, field, listParameters, showError, showInHash, showInfo, status, timeCell } from "./ui.js";
 
 const sorts = [
@@ -11,7 +11,6 @@ const sorts = [
 
 /** What the list shows, as the hash and the API name it: search, status, sort, and the page's cursor. */
 const listed = ["q", "status", "sort", "startingAfter", "endingBefore", pageParameter];
-const pageSize = 20;
 
 export async function adminKeysView(main, { params }) {
   const q = el("input", { type: "search", name: "q", maxlength: 256, placeholder: "Name, key ID or owner", value: params.get("q") ?? "" });
@@ -30,7 +29,7 @@ export async function adminKeysView(main, { params }) {
       results.replaceChildren(keysPage(page, () => load(shown), go, pageNumber(shown)));
     }
   };
-  const apiUrl = (shown) => `/api/v1/api-keys?${new URLSearchParams([["limit", `${pageSize}`], ...withoutPageNumber(shown)])}`;
+  const apiUrl = (shown) => `/api/v1/api-keys?${pageQuery(shown)}`;
   /** Shows the list of these parameters (a pager link's, or the form's) through the hash. */
   const go = (shown) => showInHash("#/admin/keys", shown, listed, load);
   const fromForm = () => new URLSearchParams([["q", q.value.trim()], ["status", statusFilter.value], ["sort", sort.value]]);
@@ -124,5 +123,5 @@ function keysPage(page, reload, load, number) {
       : el("table", { class: "keys" },
         el("thead", {}, el("tr", {}, ["", "Description", "Key ID", "Owner", "Status", "Created", "Expires", "Last used", ""].map((h) => el("th", { scope: "col" }, h)))),
         el("tbody", {}, rows)),
-    pager(page.links, load, { number, count: page.data.length, size: pageSize }));
+    pager(page.links, load, { number, count: page.data.length }));
 }

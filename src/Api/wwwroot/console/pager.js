@@ -13,16 +13,19 @@ export function pageNumber(params) {
   return Number.isSafeInteger(number) && number > 0 ? number : 1;
 }
 
-/** The list's parameters without the console's page number, for the API. */
-export function withoutPageNumber(params) {
-  return [...params].filter(([name]) => name !== pageParameter);
+/** Rows a page of a paged list holds. */
+const pageSize = 20;
+
+/** The API's query for a list's parameters: the page size, and everything but the console's page number. */
+export function pageQuery(params) {
+  return new URLSearchParams([["limit", `${pageSize}`], ...[...params].filter(([name]) => name !== pageParameter)]);
 }
 
-export function pager(links, load, { number, count, size }) {
+export function pager(links, load, { number, count }) {
   const at = (link, to) => (link && to > 1 ? `${link}&${pageParameter}=${to}` : link);
   const previous = at(relative(links.prev), number - 1);
   const next = at(relative(links.next), number + 1);
-  const first = (number - 1) * size + 1;
+  const first = (number - 1) * pageSize + 1;
   return el("nav", { class: "pager", "aria-label": "Pages" },
     el("button", { type: "button", disabled: !previous, onclick: () => load(previous) }, "Previous page"),
     el("span", { class: "position" }, count > 0 ? `Page ${number} · ${first}–${first + count - 1}` : `Page ${number}`),
