@@ -36,7 +36,10 @@ public static class VerifyApi
             .WithDescription("Validates a key sent in the body: 200 with valid, the refusal code, and the identity it acts as.");
         // Gateways send every request's credential here: answered by routing itself, before the middleware (logging,
         // error pages, authentication), whose work this endpoint does not need; it screens the URL and answers errors itself.
-        app.MapGet("/api/v1/auth/verify", ForwardAuth).WithName("forwardAuth").WithTags("Validation")
+        // Its services are singletons taken once, so a request never makes a service scope.
+        var validator = app.ServiceProvider.GetRequiredService<KeyValidator>();
+        var answers = app.ServiceProvider.GetRequiredService<ForwardAuthAnswers>();
+        app.MapGet("/api/v1/auth/verify", (HttpContext context) => ForwardAuth(context, validator, answers)).WithName("forwardAuth").WithTags("Validation")
             .AllowAnonymous().WithHttpLogging(HttpLoggingFields.None).Produces<VerifyResult>().ProducesErrors(ErrorTypes.Unauthorized)
             .WithSummary("Forward authentication")
             .WithDescription("Forward authentication (nginx auth_request, Traefik ForwardAuth, Envoy ext_authz): validates the " +
