@@ -19,6 +19,7 @@ public enum ProblemCode
     InvalidArgument,
     EventNotFound,
     LastTenantAdmin,
+    KeyNotSuspended,
 }
 
 /// <summary>A rule of the product refused the call. Carries no secret, so it may be shown to the caller.</summary>

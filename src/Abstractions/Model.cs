@@ -1,11 +1,24 @@
 namespace ApiKeys;
 
-/// <summary>Lifecycle status of a key (seed: Active, Expired, Revoked). Revoked is final.</summary>
+/// <summary>
+/// Lifecycle status of a key (seed: Active, Expired, Revoked; Suspended is ours: a TenantAdmin's reversible stop).
+/// Revoked is final.
+/// </summary>
 public enum KeyStatus
 {
     Active,
     Expired,
     Revoked,
+    Suspended,
+}
+
+public static class KeyStatuses
+{
+    /// <summary>
+    /// Active and suspended keys are the ones not over yet: they count toward <c>max_keys_per_user</c>, follow their
+    /// owner's roles, expire at their expiry and can be revoked. Expired and revoked keys are over.
+    /// </summary>
+    public static bool IsLive(this KeyStatus status) => status is KeyStatus.Active or KeyStatus.Suspended;
 }
 
 /// <summary>Whom a key acts for (Qlik's <c>subType</c>).</summary>

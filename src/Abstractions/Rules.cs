@@ -55,6 +55,22 @@ public static class KeyDescription
     static ApiKeysException Invalid(string message) => new(ProblemCode.DescriptionInvalid, message, "/description");
 }
 
+/// <summary>Why a TenantAdmin suspends or resumes a key: optional, at most 256 characters, and stored text.</summary>
+public static class ActionReason
+{
+    public const int MaxLength = 256;
+
+    public static string? Check(string? reason)
+    {
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            return null;
+        }
+        var flaw = reason.Length > MaxLength ? $"must be at most {MaxLength} characters" : StoredText.Flaw(reason);
+        return flaw is null ? reason : throw new ApiKeysException(ProblemCode.InvalidArgument, $"The reason {flaw}.", "/reason");
+    }
+}
+
 /// <summary>What a tenant's name may be: 1 to 256 characters of stored text.</summary>
 public static class TenantName
 {

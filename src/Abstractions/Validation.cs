@@ -9,6 +9,7 @@ public enum ValidationCode
     Expired,
     Revoked,
     TenantDisabled,
+    Suspended,
 }
 
 /// <summary>The answer to "who is this key?": the identity it acts as, or the reason it is refused.</summary>

@@ -20,6 +20,9 @@ public sealed class KeyGenerationOnPostgres(PostgresClusterFixture fixture) : Ke
 public sealed class KeyLifecycleOnPostgres(PostgresClusterFixture fixture) : KeyLifecycleTests(fixture);
 
 [Collection(PostgresCluster.Name)]
+public sealed class KeySuspensionOnPostgres(PostgresClusterFixture fixture) : KeySuspensionTests(fixture);
+
+[Collection(PostgresCluster.Name)]
 public sealed class SecretStorageOnPostgres(PostgresClusterFixture fixture) : SecretStorageTests(fixture)
 {
     /// <summary>Every row of every table, binary columns decoded as UTF-8 so JSON grain state reads as text.</summary>

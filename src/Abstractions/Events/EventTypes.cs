@@ -19,6 +19,11 @@ public static class EventTypes
     public const string UserRemoved = "com.apikeys.user.removed";
     public const string TenantCreated = "com.apikeys.tenant.created";
 
+    /// <summary>A TenantAdmin stopped a key until resumed; <c>data.reason</c> says why, when given.</summary>
+    public const string KeySuspended = "com.apikeys.api-key.suspended";
+    public const string KeyResumed = "com.apikeys.api-key.resumed";
+
     public static readonly IReadOnlyList<string> All =
-        [KeyCreated, KeyUpdated, KeyDeleted, ValidationFailed, ConfigUpdated, KeyExpired, ExcessiveUsage, RolesUpdated, UserRemoved, TenantCreated];
+        [KeyCreated, KeyUpdated, KeyDeleted, ValidationFailed, ConfigUpdated, KeyExpired, ExcessiveUsage, RolesUpdated, UserRemoved, TenantCreated,
+         KeySuspended, KeyResumed];
 }

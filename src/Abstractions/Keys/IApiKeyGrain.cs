@@ -31,10 +31,24 @@ public interface IApiKeyGrain : IGrainWithStringKey
     /// Called by the caller's user grain once it has checked that the caller is a TenantAdmin (see
     /// <see cref="IUserGrain.RevokeKey"/>): revokes an active key of the caller's tenant. Final.
     /// </summary>
-    /// <exception cref="ApiKeysException"><see cref="ProblemCode.KeyNotActive"/> unless the key is active.</exception>
+    /// <exception cref="ApiKeysException"><see cref="ProblemCode.KeyNotActive"/> unless the key is active or suspended.</exception>
     Task<ApiKey> Revoke(Caller caller);
 
-    /// <summary>Called by the owner's user grain when the owner leaves the tenant: revokes the key if it is active.</summary>
+    /// <summary>
+    /// TenantAdmin: stops an active key until it is resumed; validation refuses it as <c>suspended</c>, and no front end
+    /// accepts it once this returns. It keeps its place under the limit and its expiry.
+    /// </summary>
+    /// <exception cref="ApiKeysException">
+    /// <see cref="ProblemCode.TenantAdminRequired"/> first, before the key is looked at; then
+    /// <see cref="ProblemCode.KeyNotFound"/> or <see cref="ProblemCode.KeyNotActive"/>.
+    /// </exception>
+    Task<ApiKey> Suspend(Caller caller, string? reason);
+
+    /// <summary>TenantAdmin: a suspended key is active again (unless it expired meanwhile, which it then is).</summary>
+    /// <exception cref="ApiKeysException">As for <see cref="Suspend"/>, and <see cref="ProblemCode.KeyNotSuspended"/>.</exception>
+    Task<ApiKey> Resume(Caller caller, string? reason);
+
+    /// <summary>Called by the owner's user grain when the owner leaves the tenant: revokes the key if it is active or suspended.</summary>
     Task RevokeForRemovedOwner();
 
     /// <summary>Called by the owner's user grain only: removes the key.</summary>

@@ -37,6 +37,15 @@ public static class ApiKeysApi
             .ProducesErrors(ErrorTypes.TenantAdminRequired, ErrorTypes.KeyNotFound, ErrorTypes.NotActive)
             .WithSummary("Revoke a key")
             .WithDescription("TenantAdmin: revokes an active key. Final: a revoked key never validates again.");
+        keys.MapPost("/{id}/actions/suspend", Suspend).WithName("suspendApiKey")
+            .ProducesErrors(ErrorTypes.InvalidArgument, ErrorTypes.TenantAdminRequired, ErrorTypes.KeyNotFound, ErrorTypes.NotActive)
+            .WithSummary("Suspend a key")
+            .WithDescription("TenantAdmin: stops an active key until it is resumed (validation answers suspended). It keeps its " +
+                "expiry and its place under the per-user limit. Body optional: {\"reason\"}.");
+        keys.MapPost("/{id}/actions/resume", Resume).WithName("resumeApiKey")
+            .ProducesErrors(ErrorTypes.InvalidArgument, ErrorTypes.TenantAdminRequired, ErrorTypes.KeyNotFound, ErrorTypes.NotSuspended)
+            .WithSummary("Resume a key")
+            .WithDescription("TenantAdmin: a suspended key validates again, unless it expired meanwhile. Body optional: {\"reason\"}.");
         keys.MapPost("/actions/revoke", RevokeMany).WithName("revokeApiKeys").ProducesErrors(ErrorTypes.InvalidArgument, ErrorTypes.TenantAdminRequired)
             .WithSummary("Revoke keys in bulk")
             .WithDescription("TenantAdmin: revokes up to 100 keys, reporting each id's outcome.");
@@ -96,6 +105,12 @@ public static class ApiKeysApi
         return TypedResults.Ok(await grains.User(caller).RevokeKey(caller, id));
     }
 
+    static async Task<Ok<ApiKey>> Suspend(string id, [FromBody] KeyActionRequest? body, ClaimsPrincipal user, IGrainFactory grains) =>
+        TypedResults.Ok(await Key(grains, id).Suspend(user.Caller(), body?.Reason));
+
+    static async Task<Ok<ApiKey>> Resume(string id, [FromBody] KeyActionRequest? body, ClaimsPrincipal user, IGrainFactory grains) =>
+        TypedResults.Ok(await Key(grains, id).Resume(user.Caller(), body?.Reason));
+
     static async Task<Ok<RevokeResults>> RevokeMany(RevokeRequest body, ClaimsPrincipal user, IGrainFactory grains)
     {
         if (body.Ids is not { Count: > 0 and <= Paging.MaxLimit } ids)
@@ -149,7 +164,7 @@ public sealed class KeyListParameters
     /// <summary>Only keys owned by this user or client.</summary>
     [FromQuery(Name = "sub")] public string? Sub { get; init; }
 
-    /// <summary><c>active</c>, <c>expired</c> or <c>revoked</c>.</summary>
+    /// <summary><c>active</c>, <c>expired</c>, <c>revoked</c> or <c>suspended</c>.</summary>
     [FromQuery(Name = "status")] public string? Status { get; init; }
 
     /// <summary>Search: description substring (case-insensitive in every script; %, _ and \ match themselves), exact key id, or exact owner.</summary>
@@ -244,6 +259,9 @@ public sealed record ApiKeyWithToken(
             key.Created, key.LastUpdated, issued.Token);
     }
 }
+
+/// <summary>Why a TenantAdmin suspends or resumes a key; recorded in the event.</summary>
+public sealed record KeyActionRequest(string? Reason);
 
 public sealed record RevokeRequest(IReadOnlyList<string?>? Ids);
 

@@ -234,7 +234,7 @@ public sealed record VerifyRequest(string? Token)
 }
 
 /// <summary>The answer to "who is this key?".</summary>
-/// <param name="Code"><c>valid</c>, or why the key is refused: <c>malformed</c>, <c>notFound</c>, <c>expired</c>, <c>revoked</c>, <c>tenantDisabled</c>.</param>
+/// <param name="Code"><c>valid</c>, or why the key is refused: <c>malformed</c>, <c>notFound</c>, <c>expired</c>, <c>revoked</c>, <c>tenantDisabled</c>, <c>suspended</c>.</param>
 /// <param name="Roles">The owner's current roles in the key's tenant.</param>
 public sealed record VerifyResult(
     bool Valid,

@@ -66,6 +66,7 @@ public sealed class KeyAuthenticationHandler(
         ValidationCode.NotFound => "No such API key.",
         ValidationCode.Expired => "The API key has expired.",
         ValidationCode.Revoked => "The API key has been revoked.",
+        ValidationCode.Suspended => "The API key is suspended; a tenant admin can resume it.",
         ValidationCode.TenantDisabled => "API keys are disabled in the key's tenant.",
         _ => "The API key is valid.",
     };

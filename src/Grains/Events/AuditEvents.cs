@@ -29,6 +29,12 @@ public static class AuditEvents
         AuditEvent.New(now, EventTypes.KeyDeleted, KeysSource, key.TenantId, userId, key.Id,
             Data(KeyData(key) with { Status = status, Reason = reason }));
 
+    public static AuditEvent KeySuspended(ApiKey key, string userId, string? reason, DateTimeOffset now) =>
+        AuditEvent.New(now, EventTypes.KeySuspended, KeysSource, key.TenantId, userId, key.Id, Data(KeyData(key) with { Reason = reason }));
+
+    public static AuditEvent KeyResumed(ApiKey key, string userId, string? reason, DateTimeOffset now) =>
+        AuditEvent.New(now, EventTypes.KeyResumed, KeysSource, key.TenantId, userId, key.Id, Data(KeyData(key) with { Reason = reason }));
+
     public static AuditEvent KeyExpired(ApiKey key, DateTimeOffset now) =>
         AuditEvent.New(now, EventTypes.KeyExpired, KeysSource, key.TenantId, null, key.Id, Data(KeyData(key)));
 

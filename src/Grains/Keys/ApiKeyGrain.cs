@@ -67,7 +67,7 @@ public sealed partial class ApiKeyGrain(
         {
             await Outbox.Publish();
         }
-        if (Exists && Key.Status == KeyStatus.Active)
+        if (Exists && Key.Status.IsLive())
         {
             ownerRoles = Key.SubType == KeySubType.User ? await GrainFactory.User(Key.TenantId, Key.Sub).GetRoles() : TenantRoles.None;
             await ArmExpiry();
@@ -128,6 +128,10 @@ public sealed partial class ApiKeyGrain(
         if (Key.Status == KeyStatus.Expired || now >= Key.Expiry)
         {
             return ValueTask.FromResult(Refuse(ValidationCode.Expired, now));
+        }
+        if (Key.Status == KeyStatus.Suspended)
+        {
+            return ValueTask.FromResult(Refuse(ValidationCode.Suspended, now));
         }
         var policy = tenants.Policy(Key.TenantId);
         if (policy.IsCompletedSuccessfully)
@@ -190,18 +194,49 @@ public sealed partial class ApiKeyGrain(
     public async Task<ApiKey> Revoke(Caller caller)
     {
         await CheckVisibleTo(caller);
-        if (Key.Status != KeyStatus.Active)
+        if (!Key.Status.IsLive())
         {
-            throw new ApiKeysException(ProblemCode.KeyNotActive, $"Only active keys can be revoked; this key is {Key.Status.Name()}.");
+            throw new ApiKeysException(ProblemCode.KeyNotActive, $"Only active and suspended keys can be revoked; this key is {Key.Status.Name()}.");
         }
         await Retire(KeyStatus.Revoked, caller.UserId);
+        return ToApiKey();
+    }
+
+    public async Task<ApiKey> Suspend(Caller caller, string? reason)
+    {
+        await CheckAdmin(caller);
+        if (Key.Status != KeyStatus.Active)
+        {
+            throw new ApiKeysException(ProblemCode.KeyNotActive, $"Only active keys can be suspended; this key is {Key.Status.Name()}.");
+        }
+        reason = ActionReason.Check(reason);
+        Key.Status = KeyStatus.Suspended;
+        Key.LastUpdated = time.Now();
+        await Save(KeyOperations.Suspended, AuditEvents.KeySuspended(ToApiKey(), caller.UserId, reason, Key.LastUpdated));
+        await AnnounceChange();
+        return ToApiKey();
+    }
+
+    public async Task<ApiKey> Resume(Caller caller, string? reason)
+    {
+        await CheckAdmin(caller);
+        if (Key.Status != KeyStatus.Suspended)
+        {
+            throw new ApiKeysException(ProblemCode.KeyNotSuspended, $"Only suspended keys can be resumed; this key is {Key.Status.Name()}.");
+        }
+        reason = ActionReason.Check(reason);
+        Key.Status = KeyStatus.Active;
+        Key.LastUpdated = time.Now();
+        await Save(KeyOperations.Resumed, AuditEvents.KeyResumed(ToApiKey(), caller.UserId, reason, Key.LastUpdated));
+        // No front end holds an answer for a suspended key; announcing keeps every status change on one path.
+        await AnnounceChange();
         return ToApiKey();
     }
 
     public async Task RevokeForRemovedOwner()
     {
         await ExpireIfDue();
-        if (Exists && Key.Status == KeyStatus.Active)
+        if (Exists && Key.Status.IsLive())
         {
             await Retire(KeyStatus.Revoked, null, "ownerRemoved");
         }
@@ -232,7 +267,8 @@ public sealed partial class ApiKeyGrain(
 
     public async Task ArmExpiry()
     {
-        if (!Exists || Key.Status != KeyStatus.Active)
+        // A suspended key still expires at its expiry.
+        if (!Exists || !Key.Status.IsLive())
         {
             await Disarm();
             return;
@@ -302,13 +338,13 @@ public sealed partial class ApiKeyGrain(
 
     async Task ExpireIfDue()
     {
-        if (Exists && Key.Status == KeyStatus.Active && time.GetUtcNow() >= Key.Expiry)
+        if (Exists && Key.Status.IsLive() && time.GetUtcNow() >= Key.Expiry)
         {
             await Retire(KeyStatus.Expired);
         }
     }
 
-    /// <summary>Ends an active key: revoked by <paramref name="userId"/> (or with <paramref name="reason"/>), or expired.</summary>
+    /// <summary>Ends an active or suspended key: revoked by <paramref name="userId"/> (or with <paramref name="reason"/>), or expired.</summary>
     async Task Retire(KeyStatus status, string? userId = null, string? reason = null)
     {
         Key.Status = status;
@@ -365,6 +401,16 @@ public sealed partial class ApiKeyGrain(
         {
             throw NotFound();
         }
+    }
+
+    /// <summary>The caller's role is checked before the key is looked at, so a non-admin learns nothing about the key.</summary>
+    async Task CheckAdmin(Caller caller)
+    {
+        if (!await GrainFactory.IsTenantAdmin(caller))
+        {
+            throw new ApiKeysException(ProblemCode.TenantAdminRequired, "Only a tenant admin may suspend or resume keys.");
+        }
+        await CheckVisibleTo(caller);
     }
 
     /// <summary>A Developer cannot see another user's keys, so to them those keys do not exist.</summary>

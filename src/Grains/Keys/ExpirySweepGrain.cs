@@ -31,11 +31,16 @@ public sealed class ExpirySweepGrain(
     public async Task<int> Sweep()
     {
         var horizon = time.GetUtcNow() + options.Value.ExpiryHorizon;
+        return await Sweep(KeyStatus.Active, horizon) + await Sweep(KeyStatus.Suspended, horizon);
+    }
+
+    async Task<int> Sweep(KeyStatus status, DateTimeOffset horizon)
+    {
         var touched = 0;
         (string Id, long Expiry)? after = null;
         while (true)
         {
-            var keys = await catalog.ActiveExpiringBefore(horizon, BatchSize, after);
+            var keys = await catalog.ExpiringBefore(status, horizon, BatchSize, after);
             await Task.WhenAll(keys.Select(k => GrainFactory.GetGrain<IApiKeyGrain>(k.Id).ArmExpiry()));
             touched += keys.Count;
             if (keys.Count < BatchSize)

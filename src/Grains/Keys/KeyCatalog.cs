@@ -79,15 +79,20 @@ public sealed class KeyCatalog(ApiKeysDatabase database, AuditLog audit)
         return (reader.GetInt64(0), reader.IsDBNull(1) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)));
     }
 
-    /// <summary>Keys still marked active whose expiry is before <paramref name="before"/>, in expiry order, after a position.</summary>
-    public async Task<IReadOnlyList<(string Id, long Expiry)>> ActiveExpiringBefore(
+    /// <summary>
+    /// Keys of <paramref name="status"/> (active or suspended: the ones that still expire) whose expiry is before
+    /// <paramref name="before"/>, in expiry order, after a position. One status a query, so the (status, expiry) index
+    /// returns them in order.
+    /// </summary>
+    public async Task<IReadOnlyList<(string Id, long Expiry)>> ExpiringBefore(KeyStatus status,
         DateTimeOffset before, int limit, (string Id, long Expiry)? after = null, CancellationToken cancellationToken = default)
     {
         await using var command = database.DataSource.CreateCommand("""
             SELECT id, expiry FROM key_catalog
-            WHERE status = 'active' AND expiry < @before AND (expiry, id) > (@after_expiry, @after_id)
+            WHERE status = @status AND expiry < @before AND (expiry, id) > (@after_expiry, @after_id)
             ORDER BY expiry, id LIMIT @limit;
             """);
+        Add(command, "status", status.Name());
         Add(command, "before", before.ToUnixTimeMilliseconds());
         Add(command, "after_expiry", after?.Expiry ?? long.MinValue);
         Add(command, "after_id", after?.Id ?? "");

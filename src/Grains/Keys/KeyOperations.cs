@@ -10,9 +10,11 @@ public sealed class KeyOperations(IMeterFactory meters)
     public const string Revoked = "revoked";
     public const string Deleted = "deleted";
     public const string Expired = "expired";
+    public const string Suspended = "suspended";
+    public const string Resumed = "resumed";
 
     readonly Counter<long> operations = meters.Create(Telemetry.Meter)
-        .CreateCounter<long>("apikeys.key.operations", "{operation}", "Key lifecycle operations stored: created, renamed, revoked, deleted, expired");
+        .CreateCounter<long>("apikeys.key.operations", "{operation}", "Key lifecycle operations stored: created, renamed, revoked, deleted, expired, suspended, resumed");
 
     public void Stored(string operation) => operations.Add(1, new KeyValuePair<string, object?>("operation", operation));
 }

@@ -230,7 +230,7 @@ public sealed class UserGrain(
             {
                 changed |= state.State.Keys.Remove(id);
             }
-            else if (key.Status != KeyStatus.Active)
+            else if (!key.Status.IsLive())
             {
                 state.State.Keys[id] = state.State.Keys[id] with { Retired = true };
                 changed = true;

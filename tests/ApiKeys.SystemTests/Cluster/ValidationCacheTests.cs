@@ -29,6 +29,20 @@ public sealed class ValidationCacheTests(PostgresClusterNodes cluster) : IClassF
     }
 
     [Fact]
+    public async Task After_a_suspend_returns_every_front_end_refuses_the_key_it_had_cached_and_after_a_resume_accepts_it()
+    {
+        var tenant = await HttpTenant.Create(First);
+        var key = await tenant.Generate();
+        await CachedByEveryFrontEnd(key.Token);
+
+        await HttpExpect.Ok(await tenant.Admin.PostAsync($"/api/v1/api-keys/{key.Id}/actions/suspend", null));
+        await RefusedByEveryFrontEnd(key.Token, "suspended");
+
+        await HttpExpect.Ok(await tenant.Admin.PostAsync($"/api/v1/api-keys/{key.Id}/actions/resume", null));
+        await CachedByEveryFrontEnd(key.Token);
+    }
+
+    [Fact]
     public async Task After_the_owner_deletes_a_key_every_front_end_refuses_it()
     {
         var tenant = await HttpTenant.Create(First);

@@ -97,6 +97,38 @@ public sealed class AdminConsoleTests(ConsoleApiFixture api, BrowserFixture brow
     }
 
     [Fact]
+    public async Task An_admin_suspends_a_key_with_a_reason_it_is_refused_and_resuming_lets_it_through()
+    {
+        var tenant = await HttpTenant.Create(api);
+        var key = await tenant.Generate(description: "nightly export");
+        var page = await SignIn(tenant.Id, "#/admin/keys");
+        var row = page.Locator($"tr[data-key-id='{key.Id}']");
+
+        await row.GetByRole(AriaRole.Button, new() { Name = "Suspend" }).ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog);
+        await dialog.GetByLabel("Reason (optional, recorded in the event)").FillAsync("odd traffic at 3 am");
+        await BrowserFixture.Screenshot(page, "admin-keys-suspend");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Suspend key" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Suspended \"nightly export\".");
+        await Expect(row.Locator(".status")).ToHaveTextAsync("suspended");
+        Assert.Equal("suspended", (await Verify(key.Token)).GetProperty("code").GetString());
+        // Still revocable, and found by its status.
+        await Expect(row.GetByRole(AriaRole.Button, new() { Name = "Revoke" })).ToBeEnabledAsync();
+        await page.GetByLabel("Status", new() { Exact = true }).SelectOptionAsync("suspended");
+        await Expect(page.Locator("table.keys tbody tr")).ToHaveCountAsync(1);
+        await BrowserFixture.Screenshot(page, "admin-keys-suspended");
+
+        await page.GotoAsync($"/console/#/keys/{key.Id}");
+        await Expect(page.GetByText("odd traffic at 3 am; refused until resumed")).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Resume" }).ClickAsync();
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Resume key" }).ClickAsync();
+        await Expect(page.Locator("dd .status")).ToHaveTextAsync("active");
+        Assert.True((await Verify(key.Token)).GetProperty("valid").GetBoolean());
+        await Expect(page.Locator("ul.events")).ToContainTextAsync("Key \"nightly export\" suspended by admin: odd traffic at 3 am");
+        await Expect(page.Locator("ul.events")).ToContainTextAsync("Key \"nightly export\" resumed by admin");
+    }
+
+    [Fact]
     public async Task An_admin_pages_through_the_keys_and_revokes_a_whole_page_but_one()
     {
         var tenant = await HttpTenant.Create(api);
@@ -125,7 +157,7 @@ public sealed class AdminConsoleTests(ConsoleApiFixture api, BrowserFixture brow
         await Expect(rows).ToHaveCountAsync(3);
 
         // Newest first: page 2 holds the three oldest keys.
-        var selectAll = page.GetByLabel("Select all active on this page");
+        var selectAll = page.GetByLabel("Select all on this page that can be revoked");
         await selectAll.CheckAsync();
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Revoke selected (3)" })).ToBeEnabledAsync();
         await page.GetByLabel("Select fleet key 2", new() { Exact = true }).UncheckAsync();
@@ -267,6 +299,9 @@ public sealed class AdminConsoleTests(ConsoleApiFixture api, BrowserFixture brow
         await page.GotoAsync("/console/#/admin/keys");
         await Expect(page.GetByText("These screens need the TenantAdmin role.")).ToBeVisibleAsync();
     }
+
+    async Task<System.Text.Json.JsonElement> Verify(string token) =>
+        await HttpExpect.Ok(await api.Anonymous().PostAsJsonAsync("/api/v1/api-keys/verify", new { token }));
 
     async Task<IPage> SignIn(string tenantId, string screen)
     {

@@ -9,6 +9,8 @@ const eventTypes = {
   "com.qlik.core.api-key.updated": "Key renamed",
   "com.qlik.core.api-key.deleted": "Key deleted or revoked",
   "com.apikeys.api-key.expired": "Key expired",
+  "com.apikeys.api-key.suspended": "Key suspended",
+  "com.apikeys.api-key.resumed": "Key resumed",
   "com.qlik.core.api-key.validation.failed": "Validations refused",
   "com.apikeys.api-key.usage.excessive": "Excessive usage",
   "com.qlik.core.api-keys-config.updated": "Settings changed",
@@ -33,6 +35,9 @@ export function describeEvent(event) {
         : `${key} deleted${by}`;
     case "com.apikeys.api-key.expired":
       return `${key} expired`;
+    case "com.apikeys.api-key.suspended":
+    case "com.apikeys.api-key.resumed":
+      return `${key} ${event.type.endsWith("suspended") ? "suspended" : "resumed"}${by}${data.reason ? `: ${data.reason}` : ""}`;
     case "com.qlik.core.api-key.validation.failed": {
       const reasons = Object.entries(data.reasons ?? {}).map(([reason, count]) => `${count} ${reason}`).join(", ");
       return `${data.count ?? "Some"} validation${data.count === 1 ? "" : "s"} refused${reasons ? ` (${reasons})` : ""}`;

@@ -1,7 +1,7 @@
 // What a person can do to one key, the same wherever the key is shown (my keys, the tenant's keys, the key's page):
 // each asks first when it cannot be undone, calls the API, says what happened, then hands over to the screen.
 import { api, replace } from "./api.js";
-import { attempt, confirmAction, el, showInfo } from "./ui.js";
+import { attempt, confirmAction, el, reasonDialog, showInfo } from "./ui.js";
 
 /** The first 8 of a key id's 24 hex digits, which tell a person's keys apart; screen readers get the whole id. */
 export function shortKeyId(id) {
@@ -49,14 +49,14 @@ export function deleteButton(key, done) {
   return button;
 }
 
-/** Revoke, for a TenantAdmin; disabled, with the reason, on a key that is no longer active. */
+/** Revoke, for a TenantAdmin; disabled, with the reason, on a key that is over (expired or revoked). */
 export function revokeButton(key, done) {
-  const active = key.status === "active";
+  const live = isLive(key);
   const button = el("button", {
     type: "button",
     class: "danger",
-    disabled: !active,
-    title: active ? null : `This key is ${key.status}; only active keys can be revoked.`,
+    disabled: !live,
+    title: live ? null : `This key is ${key.status}; only active and suspended keys can be revoked.`,
     onclick: async () => {
       if (await confirmAction(`Revoke "${key.description}" (owner ${key.sub})? Revoking is final.`, "Revoke key")
         && await attempt(button, () => api("POST", `/api/v1/api-keys/${key.id}/actions/revoke`))) {
@@ -65,5 +65,37 @@ export function revokeButton(key, done) {
       }
     },
   }, "Revoke");
+  return button;
+}
+
+/** Active and suspended keys are not over yet: they can still be revoked, and count toward the owner's limit. */
+export function isLive(key) {
+  return key.status === "active" || key.status === "suspended";
+}
+
+/**
+ * Suspend an active key or resume a suspended one, for a TenantAdmin, with an optional reason; nothing for a key that
+ * is over. Suspending is reversible, so it asks for a reason rather than for a confirmation of something final.
+ */
+export function suspendOrResumeButton(key, done) {
+  if (!isLive(key)) {
+    return null;
+  }
+  const suspend = key.status === "active";
+  const [verb, past] = suspend ? ["Suspend", "Suspended"] : ["Resume", "Resumed"];
+  const question = suspend
+    ? `Suspend "${key.description}" (owner ${key.sub})? It is refused until someone resumes it.`
+    : `Resume "${key.description}" (owner ${key.sub})? It validates again at once.`;
+  const button = el("button", {
+    type: "button",
+    onclick: async () => {
+      const reason = await reasonDialog(question, `${verb} key`);
+      if (reason !== null && await attempt(button, () => api("POST", `/api/v1/api-keys/${key.id}/actions/${verb.toLowerCase()}`,
+        reason ? { reason } : undefined))) {
+        await done();
+        showInfo(`${past} "${key.description}".`);
+      }
+    },
+  }, verb);
   return button;
 }

@@ -3,7 +3,7 @@
 import { api } from "./api.js";
 import { usageChart } from "./chart.js";
 import { describeEvent } from "./events.js";
-import { deleteButton, renameForm, revokeButton } from "./keyactions.js";
+import { deleteButton, isLive, renameForm, revokeButton, suspendOrResumeButton } from "./keyactions.js";
 import { copyButton, el, formatTime, relativeTime, status, timeAndDistance } from "./ui.js";
 
 /** A key this close to its expiry is called out. */
@@ -16,7 +16,8 @@ export async function keyDetailView(main, { me, isAdmin }, keyId) {
     isAdmin ? api("GET", `/api/v1/audits?keyId=${key.id}&limit=20`) : Promise.resolve(null),
   ]);
   const refresh = () => keyDetailView(main, { me, isAdmin }, keyId);
-  const ending = events?.data.find((e) => e.type === "com.qlik.core.api-key.deleted" || e.type === "com.apikeys.api-key.expired");
+  const ending = events?.data.find((e) => e.type === "com.qlik.core.api-key.deleted" || e.type === "com.apikeys.api-key.expired"
+    || (key.status === "suspended" && e.type === "com.apikeys.api-key.suspended"));
   const secondsLeft = (new Date(key.expiry).getTime() - Date.now()) / 1000;
   const soon = key.status === "active" && secondsLeft < expiringSoonSeconds;
 
@@ -55,10 +56,15 @@ function why(key, ending) {
   if (key.status === "expired") {
     return `on ${formatTime(key.expiry)}`;
   }
+  if (key.status === "suspended") {
+    return ending?.type === "com.apikeys.api-key.suspended"
+      ? `by ${ending.userid} ${relativeTime(ending.time)}${ending.data.reason ? `: ${ending.data.reason}` : ""}; refused until resumed`
+      : "refused until resumed";
+  }
   return "";
 }
 
-/** What the caller may do here: rename an active key, revoke one as a TenantAdmin, delete their own. */
+/** What the caller may do here: rename an active key; as a TenantAdmin suspend, resume or revoke one; delete their own. */
 function actions(key, { me, isAdmin }, refresh) {
   const bar = el("div", { class: "actions" });
   if (key.status === "active") {
@@ -71,8 +77,8 @@ function actions(key, { me, isAdmin }, refresh) {
       },
     }, "Rename"));
   }
-  if (isAdmin && key.status === "active") {
-    bar.append(revokeButton(key, refresh));
+  if (isAdmin && isLive(key)) {
+    bar.append(suspendOrResumeButton(key, refresh), revokeButton(key, refresh));
   }
   if (key.sub === me.id && key.subType === "user") {
     bar.append(deleteButton(key, () => { location.hash = "#/profile"; }));

@@ -1,6 +1,6 @@
 // Keys in the tenant (TenantAdmin): search, filter, sort and page; revoke one or several.
 import { api } from "./api.js";
-import { keyLink, revokeButton, shortKeyId } from "./keyactions.js";
+import { isLive, keyLink, revokeButton, shortKeyId, suspendOrResumeButton } from "./keyactions.js";
 import { pageNumber, pageParameter, pageQuery, pager } from "./pager.js";
 import { attempt, confirmAction, el, field, listParameters, showError, showInHash, showInfo, status, timeCell } from "./ui.js";
 
@@ -15,7 +15,7 @@ const listed = ["q", "status", "sort", "startingAfter", "endingBefore", pagePara
 export async function adminKeysView(main, { params }) {
   const q = el("input", { type: "search", name: "q", maxlength: 256, placeholder: "Name, key ID or owner", value: params.get("q") ?? "" });
   const statusFilter = el("select", { name: "status" },
-    el("option", { value: "" }, "Any status"), ["active", "expired", "revoked"].map((s) => el("option", { value: s }, s)));
+    el("option", { value: "" }, "Any status"), ["active", "suspended", "expired", "revoked"].map((s) => el("option", { value: s }, s)));
   statusFilter.value = params.get("status") ?? "";
   const sort = el("select", { name: "sort" }, sorts.map(([value, label]) => el("option", { value }, label)));
   sort.value = sorts.some(([value]) => value === params.get("sort")) ? params.get("sort") : "-created";
@@ -46,11 +46,11 @@ export async function adminKeysView(main, { params }) {
 function keysPage(page, reload, load, number) {
   const selected = new Set();
   const revokeSelected = el("button", { type: "button", class: "danger", disabled: true, "aria-describedby": "select-why" }, "Revoke selected");
-  const selectWhy = el("small", { id: "select-why", class: "why" }, "Select active keys to revoke them together.");
+  const selectWhy = el("small", { id: "select-why", class: "why" }, "Select active or suspended keys to revoke them together.");
   const picks = [];
   const selectAll = el("input", {
     type: "checkbox",
-    disabled: !page.data.some((key) => key.status === "active"),
+    disabled: !page.data.some(isLive),
     onchange: (event) => {
       const checked = event.target.checked; // read once: each pick's change below redraws this box's state
       for (const pick of picks.filter((p) => !p.disabled && p.checked !== checked)) {
@@ -85,12 +85,12 @@ function keysPage(page, reload, load, number) {
   });
 
   const rows = page.data.map((key) => {
-    const active = key.status === "active";
+    const live = isLive(key);
     const pick = el("input", {
       type: "checkbox",
       "aria-label": `Select ${key.description}`,
-      disabled: !active,
-      title: active ? null : "Only active keys can be revoked.",
+      disabled: !live,
+      title: live ? null : "Only active and suspended keys can be revoked.",
       onchange: (event) => {
         if (event.target.checked) {
           selected.add(key.id);
@@ -101,7 +101,7 @@ function keysPage(page, reload, load, number) {
       },
     });
     picks.push(pick);
-    const revoke = revokeButton(key, reload);
+    const actions = el("div", { class: "row-actions" }, suspendOrResumeButton(key, reload), revokeButton(key, reload));
     return el("tr", { "data-key-id": key.id },
       el("td", {}, pick),
       el("td", { "data-label": "Description" }, keyLink(key)),
@@ -111,13 +111,13 @@ function keysPage(page, reload, load, number) {
       timeCell("Created", key.created),
       timeCell("Expires", key.expiry),
       timeCell("Last used", key.lastUsed),
-      el("td", { "data-label": "Actions" }, revoke));
+      el("td", { "data-label": "Actions" }, actions));
   });
   return el("div", {},
     // In the action row rather than the table's head, so the narrow layout (which hides the head) keeps it too.
     page.data.length === 0
       ? null
-      : el("div", { class: "actions" }, el("label", { class: "check" }, selectAll, "Select all active on this page"), revokeSelected, selectWhy),
+      : el("div", { class: "actions" }, el("label", { class: "check" }, selectAll, "Select all on this page that can be revoked"), revokeSelected, selectWhy),
     page.data.length === 0
       ? el("p", { class: "empty" }, "No keys match.")
       : el("table", { class: "keys" },

@@ -1,6 +1,6 @@
 // Profile › API keys: the signed-in user's own keys. Generate (the token shown once), rename, delete, delete all.
 import { api, relative } from "./api.js";
-import { deleteButton, keyLink, renameForm, shortKeyId } from "./keyactions.js";
+import { deleteButton, isLive, keyLink, renameForm, shortKeyId } from "./keyactions.js";
 import { attempt, confirmAction, copyButton, durationSeconds, durationWords, el, field, showInfo, status, timeCell } from "./ui.js";
 
 const lifetimes = ["PT1H", "P1D", "P7D", "P30D", "P90D", "P365D"];
@@ -11,7 +11,8 @@ export async function profileView(main, context, issued = null) {
   const refresh = () => profileView(main, context);
   const config = await api("GET", `/api/v1/api-keys/configs/${encodeURIComponent(me.tenantId)}`);
   const keys = await myKeys(me);
-  const active = keys.filter((k) => k.status === "active").length;
+  // Suspended keys hold their place under the limit too.
+  const active = keys.filter(isLive).length;
 
   const description = el("input", { name: "description", required: true, maxlength: 256, autocomplete: "off" });
   const maxSeconds = durationSeconds(config.max_api_key_expiry);
@@ -22,7 +23,7 @@ export async function profileView(main, context, issued = null) {
     ? "API keys are turned off for this tenant. A tenant admin can turn them on under Settings."
     : !isDeveloper ? "Generating keys needs the Developer role. Ask a tenant admin to assign it."
     : active >= config.max_keys_per_user
-      ? `You have ${active} of ${config.max_keys_per_user} active keys, the most this tenant allows. Delete one to generate another.`
+      ? `You have ${active} of ${config.max_keys_per_user} active or suspended keys, the most this tenant allows. Delete one to generate another.`
       : null;
   const generate = el("button", { type: "submit", class: "primary", disabled: why !== null, "aria-describedby": why ? "generate-why" : null }, "Generate new key");
   const shown = el("div", { class: "token-once", hidden: true });

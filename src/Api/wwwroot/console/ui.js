@@ -81,6 +81,31 @@ export function confirmAction(question, confirmLabel) {
   });
 }
 
+/**
+ * Asks before a reversible action that records why: resolves the reason typed (empty when none), or null when the
+ * person cancels. The action is the primary button, not a red one: it can be undone.
+ */
+export function reasonDialog(question, confirmLabel) {
+  return new Promise((resolve) => {
+    const title = `dialog-title-${++dialogs}`;
+    const reason = el("input", { name: "reason", maxlength: 256, size: 1, autofocus: true });
+    const dialog = el("dialog", { class: "confirm", "aria-labelledby": title },
+      el("h2", { id: title }, `${confirmLabel}?`),
+      el("p", {}, question),
+      el("form", { method: "dialog" },
+        field("Reason (optional, recorded in the event)", reason),
+        el("div", { class: "actions" },
+          el("button", { value: "cancel", type: "submit", formnovalidate: true }, "Cancel"),
+          el("button", { value: "confirm", type: "submit", class: "primary" }, confirmLabel))));
+    dialog.addEventListener("close", () => {
+      resolve(dialog.returnValue === "confirm" ? reason.value.trim() : null);
+      dialog.remove();
+    });
+    document.body.append(dialog);
+    dialog.showModal();
+  });
+}
+
 export function formatTime(text) {
   return text ? new Date(text).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }) : "never";
 }
