@@ -20,6 +20,7 @@ public enum ProblemCode
     EventNotFound,
     LastTenantAdmin,
     KeyNotSuspended,
+    KeyAlreadyRotated,
 }
 
 /// <summary>A rule of the product refused the call. Carries no secret, so it may be shown to the caller.</summary>

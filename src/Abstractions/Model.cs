@@ -48,7 +48,9 @@ public static class TenantRoleNames
 [GenerateSerializer, Immutable, Alias("ApiKeys.Caller")]
 public sealed record Caller([property: Id(0)] string TenantId, [property: Id(1)] string UserId);
 
-/// <summary>A key as Qlik's API shows it; never carries the secret.</summary>
+/// <summary>A key as Qlik's API shows it, with ours after <c>LastUsed</c> (absent unless set); never carries the secret.</summary>
+/// <param name="RotatedFrom">The key this one replaced in a rotation.</param>
+/// <param name="RotatedTo">The key that replaced this one; this key then works until its expiry, the end of its grace.</param>
 [GenerateSerializer, Immutable, Alias("ApiKeys.ApiKey")]
 public sealed record ApiKey(
     [property: Id(0)] string Id,
@@ -61,7 +63,9 @@ public sealed record ApiKey(
     [property: Id(7)] string CreatedByUser,
     [property: Id(8)] DateTimeOffset Created,
     [property: Id(9)] DateTimeOffset LastUpdated,
-    [property: Id(10)] DateTimeOffset? LastUsed = null)
+    [property: Id(10)] DateTimeOffset? LastUsed = null,
+    [property: Id(11)] string? RotatedFrom = null,
+    [property: Id(12)] string? RotatedTo = null)
 {
     /// <summary>
     /// Whether <paramref name="caller"/> owns this key: a member's key of the same tenant and id. An external client is
@@ -96,6 +100,16 @@ public sealed record Tenant(
 
 [GenerateSerializer, Immutable, Alias("ApiKeys.TenantUser")]
 public sealed record TenantUser([property: Id(0)] string UserId, [property: Id(1)] TenantRoles Roles);
+
+/// <summary>What a caller asks for when rotating a key; see <see cref="IUserGrain.RotateKey"/>.</summary>
+/// <param name="GracePeriod">ISO 8601 duration, PT0S (the old key stops at once) to the tenant's <c>max_rotation_grace</c>.</param>
+/// <param name="Expiry">The new key's lifetime; the tenant maximum when omitted.</param>
+/// <param name="Description">The new key's; the old key's when omitted.</param>
+[GenerateSerializer, Immutable, Alias("ApiKeys.RotationRequest")]
+public sealed record RotationRequest(
+    [property: Id(0)] string? GracePeriod,
+    [property: Id(1)] string? Expiry = null,
+    [property: Id(2)] string? Description = null);
 
 /// <summary>Outcome of one id in a bulk revoke.</summary>
 [GenerateSerializer, Immutable, Alias("ApiKeys.RevokeOutcome")]

@@ -23,7 +23,10 @@ public static class EventTypes
     public const string KeySuspended = "com.apikeys.api-key.suspended";
     public const string KeyResumed = "com.apikeys.api-key.resumed";
 
+    /// <summary>On the old key of a rotation: <c>data.rotatedTo</c> names its successor, <c>data.stopsAt</c> when it stops.</summary>
+    public const string KeyRotated = "com.apikeys.api-key.rotated";
+
     public static readonly IReadOnlyList<string> All =
         [KeyCreated, KeyUpdated, KeyDeleted, ValidationFailed, ConfigUpdated, KeyExpired, ExcessiveUsage, RolesUpdated, UserRemoved, TenantCreated,
-         KeySuspended, KeyResumed];
+         KeySuspended, KeyResumed, KeyRotated];
 }

@@ -35,6 +35,16 @@ public interface IApiKeyGrain : IGrainWithStringKey
     Task<ApiKey> Revoke(Caller caller);
 
     /// <summary>
+    /// Called by the owner's user grain once it has checked the caller and created <paramref name="successorId"/>: the key
+    /// names its successor and now stops at <paramref name="stopsAt"/>, or at its own expiry if that is sooner. No front
+    /// end accepts it past that instant once this returns.
+    /// </summary>
+    /// <exception cref="ApiKeysException">
+    /// <see cref="ProblemCode.KeyNotFound"/>, <see cref="ProblemCode.KeyNotActive"/>, <see cref="ProblemCode.KeyAlreadyRotated"/>.
+    /// </exception>
+    Task<ApiKey> Rotate(Caller caller, string successorId, DateTimeOffset stopsAt);
+
+    /// <summary>
     /// TenantAdmin: stops an active key until it is resumed; validation refuses it as <c>suspended</c>, and no front end
     /// accepts it once this returns. It keeps its place under the limit and its expiry.
     /// </summary>

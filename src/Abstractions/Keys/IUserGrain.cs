@@ -33,6 +33,20 @@ public interface IUserGrain : IGrainWithStringKey
     Task<IssuedApiKey> GenerateKey(Caller caller, KeyRequest request);
 
     /// <summary>
+    /// Replaces an active key of this owner with a new one (its token returned once, <c>RotatedFrom</c> the old id): the
+    /// old key works until now plus the grace period, never past its own expiry, and no longer counts toward the limit.
+    /// </summary>
+    /// <remarks>
+    /// Who may: as for <see cref="GenerateKey"/>. The new key has the old one's owner and kind, its description unless
+    /// another is given, and its own expiry within the tenant maximum. A key rotates once: a second call is refused.
+    /// </remarks>
+    /// <exception cref="ApiKeysException">
+    /// <see cref="ProblemCode.KeyNotFound"/>, <see cref="ProblemCode.KeyNotActive"/>, <see cref="ProblemCode.KeyAlreadyRotated"/>,
+    /// <see cref="ProblemCode.InvalidDuration"/> (a grace period beyond <c>max_rotation_grace</c>), and generation's refusals.
+    /// </exception>
+    Task<IssuedApiKey> RotateKey(Caller caller, string keyId, RotationRequest request);
+
+    /// <summary>
     /// Qlik's DELETE, on the caller's own grain: the owner removes their key, which stops validating at once; a
     /// TenantAdmin deleting another user's key revokes it, so it stays visible in the tenant's list as revoked.
     /// </summary>

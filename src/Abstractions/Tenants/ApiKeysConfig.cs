@@ -8,6 +8,7 @@ namespace ApiKeys;
 /// <param name="ScimExternalClientExpiry">ISO 8601 duration: the longest lifetime of an externalClient key.</param>
 /// <param name="ExcessiveUsagePerMinute">Ours: a key validated more often than this in a minute is reported as excessive; 0 turns it off.</param>
 /// <param name="ExcessiveUsageFactor">Ours: a key validated this many times more often than its own recent baseline is reported; 0 turns it off.</param>
+/// <param name="MaxRotationGrace">Ours: ISO 8601 duration, the longest a rotated key keeps working beside its successor (PT0S..P30D).</param>
 [GenerateSerializer, Immutable, Alias("ApiKeys.ApiKeysConfig")]
 public sealed record ApiKeysConfig(
     [property: Id(0)] bool ApiKeysEnabled,
@@ -15,8 +16,12 @@ public sealed record ApiKeysConfig(
     [property: Id(2)] int MaxKeysPerUser,
     [property: Id(3)] string ScimExternalClientExpiry,
     [property: Id(4)] int ExcessiveUsagePerMinute = ApiKeysConfig.DefaultExcessiveUsagePerMinute,
-    [property: Id(5)] int ExcessiveUsageFactor = ApiKeysConfig.DefaultExcessiveUsageFactor)
+    [property: Id(5)] int ExcessiveUsageFactor = ApiKeysConfig.DefaultExcessiveUsageFactor,
+    [property: Id(6)] string MaxRotationGrace = ApiKeysConfig.DefaultMaxRotationGrace)
 {
+    public const string DefaultMaxRotationGrace = "P7D";
+    public static readonly TimeSpan MaxRotationGraceLimit = TimeSpan.FromDays(30);
+
     public const int MaxKeysPerUserLimit = 1000;
     public const int DefaultExcessiveUsagePerMinute = 60_000;
     public const int DefaultExcessiveUsageFactor = 10;
@@ -46,13 +51,21 @@ public sealed record ApiKeysConfig(
         }
         var maxExpiry = change.MaxApiKeyExpiry is { } m ? Duration.Parse(m, "/max_api_key_expiry").Text : MaxApiKeyExpiry;
         var scimExpiry = change.ScimExternalClientExpiry is { } s ? Duration.Parse(s, "/scim_externalClient_expiry").Text : ScimExternalClientExpiry;
+        var maxGrace = MaxRotationGrace;
+        if (change.MaxRotationGrace is { } g)
+        {
+            var grace = Duration.ParseGrace(g, "/max_rotation_grace");
+            maxGrace = grace.Value <= MaxRotationGraceLimit ? grace.Text
+                : throw new ApiKeysException(ProblemCode.InvalidSetting, "max_rotation_grace must be between PT0S and P30D.", "/max_rotation_grace");
+        }
         return new ApiKeysConfig(
             change.ApiKeysEnabled ?? ApiKeysEnabled,
             maxExpiry,
             change.MaxKeysPerUser ?? MaxKeysPerUser,
             scimExpiry,
             change.ExcessiveUsagePerMinute ?? ExcessiveUsagePerMinute,
-            change.ExcessiveUsageFactor ?? ExcessiveUsageFactor);
+            change.ExcessiveUsageFactor ?? ExcessiveUsageFactor,
+            maxGrace);
     }
 }
 
@@ -68,7 +81,8 @@ public sealed record ApiKeysConfigChange(
     [property: Id(2)] int? MaxKeysPerUser = null,
     [property: Id(3)] string? ScimExternalClientExpiry = null,
     [property: Id(4)] int? ExcessiveUsagePerMinute = null,
-    [property: Id(5)] int? ExcessiveUsageFactor = null);
+    [property: Id(5)] int? ExcessiveUsageFactor = null,
+    [property: Id(6)] string? MaxRotationGrace = null);
 
 /// <summary>Qlik's <c>ApiKeysConfig</c>, with its snake_case names, and our two excessive-usage settings.</summary>
 /// <param name="MaxApiKeyExpiry">ISO 8601 duration: the longest lifetime of a new key.</param>
@@ -76,13 +90,15 @@ public sealed record ApiKeysConfigChange(
 /// <param name="ScimExternalClientExpiry">ISO 8601 duration: the longest lifetime of an externalClient key.</param>
 /// <param name="ExcessiveUsagePerMinute">Ours: validations of one key in a minute above which an excessive-usage event is recorded; 0 is off.</param>
 /// <param name="ExcessiveUsageFactor">Ours: how many times its own recent per-minute baseline a key may be validated before an excessive-usage event; 0 is off.</param>
+/// <param name="MaxRotationGrace">Ours: ISO 8601 duration, PT0S to P30D: the longest grace period a rotation may give the old key.</param>
 public sealed record ApiKeysConfigBody(
     [property: JsonPropertyName("api_keys_enabled")] bool ApiKeysEnabled,
     [property: JsonPropertyName("max_api_key_expiry")] string MaxApiKeyExpiry,
     [property: JsonPropertyName("max_keys_per_user")] int MaxKeysPerUser,
     [property: JsonPropertyName("scim_externalClient_expiry")] string ScimExternalClientExpiry,
     [property: JsonPropertyName("excessive_usage_per_minute")] int ExcessiveUsagePerMinute,
-    [property: JsonPropertyName("excessive_usage_factor")] int ExcessiveUsageFactor)
+    [property: JsonPropertyName("excessive_usage_factor")] int ExcessiveUsageFactor,
+    [property: JsonPropertyName("max_rotation_grace")] string MaxRotationGrace)
 {
     /// <summary>
     /// Each setting by the name the API, the console and the events give it, with its type and how an admin's change
@@ -100,5 +116,5 @@ public sealed record ApiKeysConfigBody(
 
     public static ApiKeysConfigBody From(ApiKeysConfig config) =>
         new(config.ApiKeysEnabled, config.MaxApiKeyExpiry, config.MaxKeysPerUser, config.ScimExternalClientExpiry,
-            config.ExcessiveUsagePerMinute, config.ExcessiveUsageFactor);
+            config.ExcessiveUsagePerMinute, config.ExcessiveUsageFactor, config.MaxRotationGrace);
 }

@@ -37,6 +37,15 @@ public static class ApiKeysApi
             .ProducesErrors(ErrorTypes.TenantAdminRequired, ErrorTypes.KeyNotFound, ErrorTypes.NotActive)
             .WithSummary("Revoke a key")
             .WithDescription("TenantAdmin: revokes an active key. Final: a revoked key never validates again.");
+        keys.MapPost("/{id}/actions/rotate", Rotate).WithName("rotateApiKey")
+            .ProducesErrors(ErrorTypes.InvalidArgument, ErrorTypes.InvalidDescription, ErrorTypes.InvalidDuration, ErrorTypes.ExpiryTooLong,
+                ErrorTypes.Disabled, ErrorTypes.DeveloperRequired, ErrorTypes.TenantAdminRequired, ErrorTypes.KeyNotFound, ErrorTypes.NotActive,
+                ErrorTypes.AlreadyRotated)
+            .WithSummary("Rotate a key")
+            .WithDescription("The owner (Developer) or a TenantAdmin replaces an active key: 201 with the new key and its token, once, " +
+                "and rotatedFrom. The old key works for gracePeriod (PT0S: not at all; at most the tenant's max_rotation_grace), " +
+                "never past its own expiry, then is refused as expired; it shows rotatedTo and no longer counts toward the limit. " +
+                "A key rotates once: a second call is 409 ALREADY-ROTATED.");
         keys.MapPost("/{id}/actions/suspend", Suspend).WithName("suspendApiKey")
             .ProducesErrors(ErrorTypes.InvalidArgument, ErrorTypes.TenantAdminRequired, ErrorTypes.KeyNotFound, ErrorTypes.NotActive)
             .WithSummary("Suspend a key")
@@ -103,6 +112,18 @@ public static class ApiKeysApi
     {
         var caller = user.Caller();
         return TypedResults.Ok(await grains.User(caller).RevokeKey(caller, id));
+    }
+
+    static async Task<Created<ApiKeyWithToken>> Rotate(string id, RotateKeyRequest body, ClaimsPrincipal user, IGrainFactory grains,
+        HttpResponse response)
+    {
+        var caller = user.Caller();
+        // The key tells whose it is (answering anyone who may not see it as if it did not exist); its owner's grain rotates.
+        var old = await Key(grains, id).Read(caller);
+        var issued = await grains.Owner(old.TenantId, old.SubType, old.Sub).RotateKey(caller, old.Id,
+            new RotationRequest(body.GracePeriod, body.Expiry, body.Description));
+        response.Headers.CacheControl = "no-store";
+        return TypedResults.Created($"/api/v1/api-keys/{issued.Key.Id}", ApiKeyWithToken.From(issued));
     }
 
     static async Task<Ok<ApiKey>> Suspend(string id, [FromBody] KeyActionRequest? body, ClaimsPrincipal user, IGrainFactory grains) =>
@@ -247,7 +268,8 @@ public sealed record ApiKeyWithToken(
     string CreatedByUser,
     DateTimeOffset Created,
     DateTimeOffset LastUpdated,
-    string Token)
+    string Token,
+    string? RotatedFrom = null)
 {
     /// <summary>Whatever prints this record (a debugger, a log line) must not print the token.</summary>
     public override string ToString() => $"ApiKeyWithToken {{ Id = {Id}, TenantId = {TenantId}, Token = (redacted) }}";
@@ -256,9 +278,14 @@ public sealed record ApiKeyWithToken(
     {
         var key = issued.Key;
         return new(key.Id, key.TenantId, key.Description, key.Status, key.Sub, key.SubType, key.Expiry, key.CreatedByUser,
-            key.Created, key.LastUpdated, issued.Token);
+            key.Created, key.LastUpdated, issued.Token, key.RotatedFrom);
     }
 }
+
+/// <param name="GracePeriod">Required. ISO 8601 duration the old key keeps working: PT0S (stop now) to the tenant's max_rotation_grace.</param>
+/// <param name="Expiry">The new key's lifetime, ISO 8601; the tenant maximum when omitted.</param>
+/// <param name="Description">The new key's description; the old key's when omitted.</param>
+public sealed record RotateKeyRequest(string? GracePeriod, string? Expiry, string? Description);
 
 /// <summary>Why a TenantAdmin suspends or resumes a key; recorded in the event.</summary>
 public sealed record KeyActionRequest(string? Reason);

@@ -35,6 +35,11 @@ public static class AuditEvents
     public static AuditEvent KeyResumed(ApiKey key, string userId, string? reason, DateTimeOffset now) =>
         AuditEvent.New(now, EventTypes.KeyResumed, KeysSource, key.TenantId, userId, key.Id, Data(KeyData(key) with { Reason = reason }));
 
+    /// <summary>On the old key: its successor (<c>rotatedTo</c>) and the instant it stops (<c>stopsAt</c>, its new expiry).</summary>
+    public static AuditEvent KeyRotated(ApiKey key, string userId, DateTimeOffset now) =>
+        AuditEvent.New(now, EventTypes.KeyRotated, KeysSource, key.TenantId, userId, key.Id,
+            Data(KeyData(key) with { StopsAt = key.Expiry.UtcDateTime }));
+
     public static AuditEvent KeyExpired(ApiKey key, DateTimeOffset now) =>
         AuditEvent.New(now, EventTypes.KeyExpired, KeysSource, key.TenantId, null, key.Id, Data(KeyData(key)));
 
@@ -88,7 +93,8 @@ public static class AuditEvents
     static string Data<T>(T value) => JsonSerializer.Serialize(value, Json);
 
     static KeyEventData KeyData(ApiKey key) =>
-        new(key.Id, key.Description, key.Status.Name(), key.Sub, key.SubType, key.CreatedByUser, key.Expiry.UtcDateTime);
+        new(key.Id, key.Description, key.Status.Name(), key.Sub, key.SubType, key.CreatedByUser, key.Expiry.UtcDateTime,
+            RotatedFrom: key.RotatedFrom, RotatedTo: key.RotatedTo);
 
     /// <summary>The settings by the names the API gives them.</summary>
     static ApiKeysConfigBody ConfigData(ApiKeysConfig c) => ApiKeysConfigBody.From(c);
@@ -102,5 +108,8 @@ public static class AuditEvents
         string CreatedByUser,
         DateTime Expiry,
         [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? PreviousDescription = null,
-        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason = null);
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason = null,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? RotatedFrom = null,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? RotatedTo = null,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTime? StopsAt = null);
 }

@@ -18,6 +18,10 @@ public sealed class ApiKeyState : IOutboxState
     public DateTimeOffset Expiry { get; set; }
     public byte[] SecretHash { get; set; } = [];
 
+    /// <summary>The key this one replaced, and the one that replaced it (see <see cref="IApiKeyGrain.Rotate"/>).</summary>
+    public string? RotatedFrom { get; set; }
+    public string? RotatedTo { get; set; }
+
     /// <summary>A deleted key keeps a tombstone so a failed catalog delete can still be repaired.</summary>
     public bool Deleted { get; set; }
 
@@ -98,6 +102,7 @@ public sealed partial class ApiKeyGrain(
             LastUpdated = key.LastUpdated,
             Expiry = key.Expiry,
             SecretHash = secretHash,
+            RotatedFrom = key.RotatedFrom,
         };
         // An external client is not a tenant member: it carries no roles, whatever its id.
         ownerRoles = key.SubType == KeySubType.User ? roles : TenantRoles.None;
@@ -199,6 +204,30 @@ public sealed partial class ApiKeyGrain(
             throw new ApiKeysException(ProblemCode.KeyNotActive, $"Only active and suspended keys can be revoked; this key is {Key.Status.Name()}.");
         }
         await Retire(KeyStatus.Revoked, caller.UserId);
+        return ToApiKey();
+    }
+
+    public async Task<ApiKey> Rotate(Caller caller, string successorId, DateTimeOffset stopsAt)
+    {
+        await CheckVisibleTo(caller);
+        if (Key.Status != KeyStatus.Active)
+        {
+            throw new ApiKeysException(ProblemCode.KeyNotActive, $"Only active keys can be rotated; this key is {Key.Status.Name()}.");
+        }
+        if (Key.RotatedTo is { } successor)
+        {
+            throw new ApiKeysException(ProblemCode.KeyAlreadyRotated, $"This key was rotated to {successor} already.");
+        }
+        Key.RotatedTo = successorId;
+        Key.LastUpdated = time.Now();
+        // Never past its own expiry: a grace period only ever shortens a key's life.
+        Key.Expiry = stopsAt < Key.Expiry ? stopsAt : Key.Expiry;
+        await Save(KeyOperations.Rotated, AuditEvents.KeyRotated(ToApiKey(), caller.UserId, Key.LastUpdated));
+        // Cached answers carry the old expiry; front ends drop them before this returns, so none accepts the key past its
+        // new end, and a grace of zero is refused at once.
+        await AnnounceChange();
+        expiryArmed = false;
+        await ArmExpiry();
         return ToApiKey();
     }
 
@@ -406,10 +435,7 @@ public sealed partial class ApiKeyGrain(
     /// <summary>The caller's role is checked before the key is looked at, so a non-admin learns nothing about the key.</summary>
     async Task CheckAdmin(Caller caller)
     {
-        if (!await GrainFactory.IsTenantAdmin(caller))
-        {
-            throw new ApiKeysException(ProblemCode.TenantAdminRequired, "Only a tenant admin may suspend or resume keys.");
-        }
+        await GrainFactory.RequireTenantAdmin(caller, "Only a tenant admin may suspend or resume keys.");
         await CheckVisibleTo(caller);
     }
 
@@ -424,7 +450,7 @@ public sealed partial class ApiKeyGrain(
     }
 
     ApiKey ToApiKey() => new(this.GetPrimaryKeyString(), Key.TenantId, Key.Description, Key.Status, Key.Sub, Key.SubType,
-        Key.Expiry, Key.CreatedByUser, Key.Created, Key.LastUpdated);
+        Key.Expiry, Key.CreatedByUser, Key.Created, Key.LastUpdated, RotatedFrom: Key.RotatedFrom, RotatedTo: Key.RotatedTo);
 
     static ApiKeysException NotFound() => new(ProblemCode.KeyNotFound, "No such key.");
 

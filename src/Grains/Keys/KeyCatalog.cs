@@ -35,12 +35,13 @@ public sealed class KeyCatalog(ApiKeysDatabase database, AuditLog audit)
         command.Transaction = transaction;
         command.CommandText = """
             INSERT INTO key_catalog (id, tenant_id, description, description_folded, status, sub, sub_type, created_by_user, created,
-                last_updated, expiry, version)
+                last_updated, expiry, version, rotated_from, rotated_to)
             VALUES (@id, @tenant_id, @description, @description_folded, @status, @sub, @sub_type, @created_by_user, @created,
-                @last_updated, @expiry, @version)
+                @last_updated, @expiry, @version, @rotated_from, @rotated_to)
             ON CONFLICT (id) DO UPDATE SET
                 description = excluded.description, description_folded = excluded.description_folded, status = excluded.status,
-                last_updated = excluded.last_updated, expiry = excluded.expiry, version = excluded.version
+                last_updated = excluded.last_updated, expiry = excluded.expiry, version = excluded.version,
+                rotated_to = excluded.rotated_to
             WHERE key_catalog.version < excluded.version;
             """;
         Add(command, "id", key.Id);
@@ -55,6 +56,8 @@ public sealed class KeyCatalog(ApiKeysDatabase database, AuditLog audit)
         Add(command, "last_updated", key.LastUpdated.ToUnixTimeMilliseconds());
         Add(command, "expiry", key.Expiry.ToUnixTimeMilliseconds());
         Add(command, "version", version);
+        Add(command, "rotated_from", key.RotatedFrom);
+        Add(command, "rotated_to", key.RotatedTo);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -226,9 +229,12 @@ public sealed class KeyCatalog(ApiKeysDatabase database, AuditLog audit)
         Created: DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(7)),
         LastUpdated: DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(8)),
         Expiry: DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(9)),
-        LastUsed: reader.IsDBNull(10) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(10)));
+        LastUsed: reader.IsDBNull(10) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(10)),
+        RotatedFrom: reader.IsDBNull(11) ? null : reader.GetString(11),
+        RotatedTo: reader.IsDBNull(12) ? null : reader.GetString(12));
 
-    const string Columns = "id, tenant_id, description, status, sub, sub_type, created_by_user, created, last_updated, expiry, last_used";
+    const string Columns = "id, tenant_id, description, status, sub, sub_type, created_by_user, created, last_updated, expiry, last_used, " +
+        "rotated_from, rotated_to";
 
     /// <summary>How many keys each tenant has in each status (an index-only count).</summary>
     public async Task<IReadOnlyList<(string TenantId, string Status, long Count)>> CountByTenantAndStatus(CancellationToken cancellationToken = default)

@@ -12,9 +12,10 @@ public sealed class KeyOperations(IMeterFactory meters)
     public const string Expired = "expired";
     public const string Suspended = "suspended";
     public const string Resumed = "resumed";
+    public const string Rotated = "rotated";
 
     readonly Counter<long> operations = meters.Create(Telemetry.Meter)
-        .CreateCounter<long>("apikeys.key.operations", "{operation}", "Key lifecycle operations stored: created, renamed, revoked, deleted, expired, suspended, resumed");
+        .CreateCounter<long>("apikeys.key.operations", "{operation}", "Key lifecycle operations stored: created, renamed, revoked, deleted, expired, suspended, resumed, rotated");
 
     public void Stored(string operation) => operations.Add(1, new KeyValuePair<string, object?>("operation", operation));
 }

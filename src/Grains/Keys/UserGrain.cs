@@ -13,9 +13,13 @@ public sealed class UserState
 }
 
 /// <summary>What the user grain remembers of a key to count it against the limit without asking it.</summary>
-public sealed record OwnedKey(DateTimeOffset Expiry, bool Retired = false)
+/// <param name="Rotated">Replaced by a successor: it works out its grace period but no longer counts toward the limit.</param>
+public sealed record OwnedKey(DateTimeOffset Expiry, bool Retired = false, bool Rotated = false)
 {
+    /// <summary>Not over yet (active or suspended, in its grace period or not): it follows its owner's roles and leaving.</summary>
     public bool IsActive(DateTimeOffset now) => !Retired && now < Expiry;
+
+    public bool CountsTowardLimit(DateTimeOffset now) => IsActive(now) && !Rotated;
 }
 
 [GrainType("user")]
@@ -77,23 +81,35 @@ public sealed class UserGrain(
         }
         await CheckMayGenerate(caller, request.SubType);
         var description = KeyDescription.Check(request.Description);
-        var maximum = Duration.Parse(request.SubType == KeySubType.User ? config.MaxApiKeyExpiry : config.ScimExternalClientExpiry, "/expiry");
-        var lifetime = request.Expiry is null ? maximum : Duration.Parse(request.Expiry, "/expiry");
+        var now = time.Now();
+        var lifetime = Lifetime(config, request.Expiry, now);
+        await CheckBelowLimit(config.MaxKeysPerUser, now);
+        return await Issue(caller, description, now + lifetime, now, rotatedFrom: null);
+    }
+
+    /// <summary>A new key's lifetime: the one asked for, or the tenant maximum for this owner's kind, never longer.</summary>
+    TimeSpan Lifetime(ApiKeysConfig config, string? expiry, DateTimeOffset now)
+    {
+        var maximum = Duration.Parse(Owner.Kind == KeySubType.User ? config.MaxApiKeyExpiry : config.ScimExternalClientExpiry, "/expiry");
+        var lifetime = expiry is null ? maximum : Duration.Parse(expiry, "/expiry");
         if (lifetime.Value > maximum.Value)
         {
             throw new ApiKeysException(ProblemCode.ExpiryTooLong, $"The expiry may be at most {maximum.Text} in this tenant.", "/expiry");
         }
-        var now = time.Now();
         if (lifetime.Value >= DateTimeOffset.MaxValue - now)
         {
             throw new ApiKeysException(ProblemCode.InvalidDuration, "The expiry is too far in the future.", "/expiry");
         }
-        await CheckBelowLimit(config.MaxKeysPerUser, now);
+        return lifetime.Value;
+    }
 
+    /// <summary>Makes the key, once every check has passed, and returns its token: the only time anyone sees it.</summary>
+    async Task<IssuedApiKey> Issue(Caller caller, string description, DateTimeOffset expiry, DateTimeOffset now, string? rotatedFrom)
+    {
         var keyId = ApiKeyToken.NewKeyId();
         var (token, secretHash) = ApiKeyToken.Issue(keyId);
-        var key = new ApiKey(keyId, TenantId, description, KeyStatus.Active, UserId, request.SubType,
-            now + lifetime.Value, caller.UserId, now, now);
+        var key = new ApiKey(keyId, TenantId, description, KeyStatus.Active, UserId, Owner.Kind, expiry, caller.UserId, now, now,
+            RotatedFrom: rotatedFrom);
         // Reserve the place first: should creating the key fail, the reservation is found empty and dropped later.
         state.State.Keys[keyId] = new OwnedKey(key.Expiry);
         await state.WriteStateAsync();
@@ -108,6 +124,69 @@ public sealed class UserGrain(
             throw;
         }
         return new IssuedApiKey(key, token);
+    }
+
+    public async Task<IssuedApiKey> RotateKey(Caller caller, string keyId, RotationRequest request)
+    {
+        // A Developer cannot see another user's keys, so to them those keys do not exist.
+        if (caller.TenantId != TenantId || !state.State.Keys.TryGetValue(keyId, out var owned)
+            || (!IsOwner(caller) && !await GrainFactory.IsTenantAdmin(caller)))
+        {
+            throw new ApiKeysException(ProblemCode.KeyNotFound, "No such key.");
+        }
+        var config = await GrainFactory.GetGrain<ITenantGrain>(TenantId).GetConfig();
+        if (!config.ApiKeysEnabled)
+        {
+            throw new ApiKeysException(ProblemCode.ApiKeysDisabled, "API keys are not enabled in this tenant.");
+        }
+        // The same right as generating: the owner with the Developer role, or a TenantAdmin (also for a client's key).
+        await CheckMayGenerate(caller, Owner.Kind);
+        if (request.GracePeriod is null)
+        {
+            throw new ApiKeysException(ProblemCode.InvalidArgument, "gracePeriod is required: how long the old key keeps working (PT0S for not at all).", "/gracePeriod");
+        }
+        var grace = Duration.ParseGrace(request.GracePeriod, "/gracePeriod");
+        var maxGrace = Duration.ParseGrace(config.MaxRotationGrace, "/gracePeriod");
+        if (grace.Value > maxGrace.Value)
+        {
+            throw new ApiKeysException(ProblemCode.InvalidDuration, $"The grace period may be at most {maxGrace.Text} in this tenant.", "/gracePeriod");
+        }
+        var now = time.Now();
+        var lifetime = Lifetime(config, request.Expiry, now);
+        var old = await Key(keyId).Get() ?? throw new ApiKeysException(ProblemCode.KeyNotFound, "No such key.");
+        if (old.Status != KeyStatus.Active || now >= old.Expiry)
+        {
+            var status = old.Status == KeyStatus.Active ? KeyStatus.Expired : old.Status;
+            throw new ApiKeysException(ProblemCode.KeyNotActive, $"Only active keys can be rotated; this key is {status.Name()}.");
+        }
+        if (old.RotatedTo is { } successor)
+        {
+            // Decided: a second rotation is refused rather than answered with the first one's key, whose token was shown
+            // once already and must never be shown again.
+            throw new ApiKeysException(ProblemCode.KeyAlreadyRotated, $"This key was rotated to {successor} already.");
+        }
+        var description = KeyDescription.Check(request.Description ?? old.Description);
+
+        // Rotations of a key come through here one at a time (this grain is its owner's), so the check above holds until
+        // the old key names its successor. The old key no longer counts toward the limit, so no limit check: the owner
+        // keeps as many keys as before.
+        var issued = await Issue(caller, description, now + lifetime, now, rotatedFrom: keyId);
+        ApiKey rotated;
+        try
+        {
+            rotated = await Key(keyId).Rotate(caller, issued.Key.Id, now + grace.Value);
+        }
+        catch (ApiKeysException)
+        {
+            // Revoked or suspended meanwhile by someone else: the successor is taken back before anyone saw its token.
+            await Key(issued.Key.Id).Delete();
+            state.State.Keys.Remove(issued.Key.Id);
+            await state.WriteStateAsync();
+            throw;
+        }
+        state.State.Keys[keyId] = owned with { Expiry = rotated.Expiry, Rotated = true };
+        await state.WriteStateAsync();
+        return issued;
     }
 
     public async Task DeleteKey(Caller caller, string keyId)
@@ -218,11 +297,11 @@ public sealed class UserGrain(
     /// </summary>
     async Task CheckBelowLimit(int maxKeys, DateTimeOffset now)
     {
-        if (ActiveKeys(now).Count() < maxKeys)
+        if (CountedKeys(now).Count() < maxKeys)
         {
             return;
         }
-        var actual = await Task.WhenAll(ActiveKeys(now).Select(async id => (Id: id, Key: await Key(id).Get())));
+        var actual = await Task.WhenAll(CountedKeys(now).Select(async id => (Id: id, Key: await Key(id).Get())));
         var changed = false;
         foreach (var (id, key) in actual)
         {
@@ -240,7 +319,7 @@ public sealed class UserGrain(
         {
             await state.WriteStateAsync();
         }
-        if (ActiveKeys(now).Count() >= maxKeys)
+        if (CountedKeys(now).Count() >= maxKeys)
         {
             throw new ApiKeysException(ProblemCode.KeyLimitReached,
                 $"The limit of {maxKeys} active API keys per user is reached; delete or let a key expire first.");
@@ -249,6 +328,10 @@ public sealed class UserGrain(
 
     IEnumerable<string> ActiveKeys(DateTimeOffset now) =>
         state.State.Keys.Where(k => k.Value.IsActive(now)).Select(k => k.Key);
+
+    /// <summary>The keys under the limit: active and suspended ones, not those working out a rotation's grace.</summary>
+    IEnumerable<string> CountedKeys(DateTimeOffset now) =>
+        state.State.Keys.Where(k => k.Value.CountsTowardLimit(now)).Select(k => k.Key);
 
     /// <summary>Only a member owns keys as a caller; an external client never calls (see <see cref="ApiKey.IsOwnedBy"/>).</summary>
     bool IsOwner(Caller caller) => Owner.Kind == KeySubType.User && caller.TenantId == TenantId && caller.UserId == UserId;

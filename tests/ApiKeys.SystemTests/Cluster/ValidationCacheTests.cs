@@ -56,6 +56,26 @@ public sealed class ValidationCacheTests(PostgresClusterNodes cluster) : IClassF
     }
 
     [Fact]
+    public async Task After_a_rotation_every_front_end_refuses_the_old_key_from_the_end_of_its_grace()
+    {
+        var tenant = await HttpTenant.Create(First);
+        var graced = await tenant.Generate();
+        var leaked = await tenant.Generate();
+        await CachedByEveryFrontEnd(graced.Token);
+        await CachedByEveryFrontEnd(leaked.Token);
+
+        await HttpExpect.Ok(await tenant.Developer.PostAsJsonAsync($"/api/v1/api-keys/{leaked.Id}/actions/rotate", new { gracePeriod = "PT0S" }),
+            HttpStatusCode.Created);
+        await RefusedByEveryFrontEnd(leaked.Token, "expired");
+
+        await HttpExpect.Ok(await tenant.Developer.PostAsJsonAsync($"/api/v1/api-keys/{graced.Id}/actions/rotate", new { gracePeriod = "PT1M" }),
+            HttpStatusCode.Created);
+        await CachedByEveryFrontEnd(graced.Token);
+        cluster.Time.Advance(TimeSpan.FromMinutes(1));
+        await RefusedByEveryFrontEnd(graced.Token, "expired");
+    }
+
+    [Fact]
     public async Task At_its_expiry_instant_every_front_end_refuses_a_key_it_had_cached()
     {
         var tenant = await HttpTenant.Create(First);
