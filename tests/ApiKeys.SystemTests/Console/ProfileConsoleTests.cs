@@ -71,6 +71,44 @@ public sealed class ProfileConsoleTests(ConsoleApiFixture api, BrowserFixture br
     }
 
     [Fact]
+    public async Task A_developer_rotates_a_key_sees_the_new_one_once_and_the_old_one_until_its_grace_ends()
+    {
+        var tenant = await HttpTenant.Create(api);
+        var old = await tenant.Generate(description: "payments webhook");
+        var page = await SignIn(tenant.Id, "dev");
+        var oldRow = page.Locator($"tr[data-key-id='{old.Id}']");
+
+        await oldRow.GetByRole(AriaRole.Button, new() { Name = "Rotate" }).ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog, new() { Name = "Rotate key?" });
+        // Offered up to the tenant's longest grace (P7D by default), "now" for a leaked key among them.
+        var grace = dialog.GetByLabel("The old key keeps working for");
+        Assert.Equal(["Not at all: stop it now (a leaked key)", "1 hour", "1 day", "7 days"],
+            await grace.Locator("option").AllInnerTextsAsync());
+        await grace.SelectOptionAsync("PT1H");
+        await BrowserFixture.Screenshot(page, "profile-rotate");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Rotate key" }).ClickAsync();
+
+        await Expect(page.Locator(".token-once h2")).ToHaveTextAsync("Key \"payments webhook\" rotated: its new key");
+        var token = await page.GetByLabel("New API key").InputValueAsync();
+        Assert.True(await Valid(token));
+        Assert.True(await Valid(old.Token));
+        await Expect(oldRow).ToContainTextAsync("replaced; stops in 1 hour");
+        await Expect(page.GetByText("1 of 5 active keys allowed")).ToBeVisibleAsync();
+        await Expect(oldRow.GetByRole(AriaRole.Button, new() { Name = "Rotate" })).ToHaveCountAsync(0);
+        await BrowserFixture.Screenshot(page, "profile-rotated");
+        await page.GetByRole(AriaRole.Button, new() { Name = "I have stored it" }).ClickAsync();
+        Assert.DoesNotContain(token, await page.ContentAsync());
+
+        // The new key rotates again, at once this time: the leak case.
+        var newRow = page.Locator("tr.new");
+        await newRow.GetByRole(AriaRole.Button, new() { Name = "Rotate" }).ClickAsync();
+        await page.GetByRole(AriaRole.Dialog).GetByLabel("The old key keeps working for").SelectOptionAsync("PT0S");
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Rotate key" }).ClickAsync();
+        await Expect(page.Locator(".token-once h2")).ToContainTextAsync("rotated");
+        Assert.False(await Valid(token));
+    }
+
+    [Fact]
     public async Task Generating_is_disabled_and_explained_while_the_tenant_has_keys_turned_off()
     {
         var tenant = await HttpTenant.Create(api, enableKeys: false);

@@ -1,7 +1,7 @@
 // What a person can do to one key, the same wherever the key is shown (my keys, the tenant's keys, the key's page):
 // each asks first when it cannot be undone, calls the API, says what happened, then hands over to the screen.
 import { api, replace } from "./api.js";
-import { attempt, confirmAction, el, reasonDialog, showInfo } from "./ui.js";
+import { attempt, confirmAction, durationSeconds, durationWords, el, formatTime, reasonDialog, showInfo, valueDialog } from "./ui.js";
 
 /** The first 8 of a key id's 24 hex digits, which tell a person's keys apart; screen readers get the whole id. */
 export function shortKeyId(id) {
@@ -97,5 +97,38 @@ export function suspendOrResumeButton(key, done) {
       }
     },
   }, verb);
+  return button;
+}
+
+/** How long the old key may keep working after a rotation, offered up to the tenant's longest. */
+const graces = ["PT0S", "PT1H", "P1D", "P7D", "P30D"];
+
+/**
+ * Rotate an active key that has no successor yet: asks how long the old key keeps working (at once, for a leak, up to
+ * the tenant's max_rotation_grace), then hands the new key, with its token, to <c>done</c>, which shows it once.
+ */
+export function rotateButton(key, maxGrace, done) {
+  if (key.status !== "active" || key.rotatedTo) {
+    return null;
+  }
+  const button = el("button", {
+    type: "button",
+    onclick: async () => {
+      const longest = durationSeconds(maxGrace);
+      const choices = [...new Set([...graces.filter((g) => durationSeconds(g) <= longest), maxGrace])]
+        .sort((a, b) => durationSeconds(a) - durationSeconds(b));
+      const grace = el("select", { name: "gracePeriod" },
+        choices.map((g) => el("option", { value: g, selected: g === "P1D" }, g === "PT0S" ? "Not at all: stop it now (a leaked key)" : durationWords(g))));
+      const chosen = await valueDialog(`Rotate "${key.description}"? You get a new key, shown once; the old one keeps working for the time you choose, never past ${formatTime(key.expiry)}.`,
+        "Rotate key", "The old key keeps working for", grace);
+      if (chosen === null) {
+        return;
+      }
+      const issued = await attempt(button, () => api("POST", `/api/v1/api-keys/${key.id}/actions/rotate`, { gracePeriod: chosen }));
+      if (issued) {
+        await done(issued);
+      }
+    },
+  }, "Rotate");
   return button;
 }

@@ -1,7 +1,7 @@
 // Profile › API keys: the signed-in user's own keys. Generate (the token shown once), rename, delete, delete all.
 import { api, relative } from "./api.js";
-import { deleteButton, isLive, keyLink, renameForm, shortKeyId } from "./keyactions.js";
-import { attempt, confirmAction, copyButton, durationSeconds, durationWords, el, field, showInfo, status, timeCell } from "./ui.js";
+import { deleteButton, isLive, keyLink, renameForm, rotateButton, shortKeyId } from "./keyactions.js";
+import { attempt, confirmAction, copyButton, durationSeconds, durationWords, el, field, relativeTime, showInfo, status, timeCell } from "./ui.js";
 
 const lifetimes = ["PT1H", "P1D", "P7D", "P30D", "P90D", "P365D"];
 
@@ -11,8 +11,8 @@ export async function profileView(main, context, issued = null) {
   const refresh = () => profileView(main, context);
   const config = await api("GET", `/api/v1/api-keys/configs/${encodeURIComponent(me.tenantId)}`);
   const keys = await myKeys(me);
-  // Suspended keys hold their place under the limit too.
-  const active = keys.filter(isLive).length;
+  // Suspended keys hold their place under the limit too; a rotated key working out its grace does not.
+  const active = keys.filter((k) => isLive(k) && !k.rotatedTo).length;
 
   const description = el("input", { name: "description", required: true, maxlength: 256, autocomplete: "off" });
   const maxSeconds = durationSeconds(config.max_api_key_expiry);
@@ -23,7 +23,7 @@ export async function profileView(main, context, issued = null) {
     ? "API keys are turned off for this tenant. A tenant admin can turn them on under Settings."
     : !isDeveloper ? "Generating keys needs the Developer role. Ask a tenant admin to assign it."
     : active >= config.max_keys_per_user
-      ? `You have ${active} of ${config.max_keys_per_user} active or suspended keys, the most this tenant allows. Delete one to generate another.`
+      ? `You have ${active} of ${config.max_keys_per_user} active keys, the most this tenant allows (suspended ones count too). Delete one to generate another.`
       : null;
   const generate = el("button", { type: "submit", class: "primary", disabled: why !== null, "aria-describedby": why ? "generate-why" : null }, "Generate new key");
   const shown = el("div", { class: "token-once", hidden: true });
@@ -49,7 +49,8 @@ export async function profileView(main, context, issued = null) {
     el("p", { class: "lead" }, `${active} of ${config.max_keys_per_user} active keys allowed in this tenant.`),
     shown,
     form,
-    keyTable(keys, { refresh, issuedId: issued?.id, refused: !config.api_keys_enabled }),
+    keyTable(keys, { refresh, issuedId: issued?.id, refused: !config.api_keys_enabled, maxGrace: config.max_rotation_grace,
+      rotated: (next) => profileView(main, context, next) }),
     keys.length > 0 ? el("div", { class: "actions" }, deleteAllButton(keys, refresh)) : null);
   if (issued) {
     showToken(shown, issued, () => description.focus());
@@ -80,7 +81,7 @@ function showToken(panel, issued, done) {
     },
   }, "I have stored it");
   panel.replaceChildren(
-    el("h2", {}, `Key "${issued.description}" generated`),
+    el("h2", {}, issued.rotatedFrom ? `Key "${issued.description}" rotated: its new key` : `Key "${issued.description}" generated`),
     el("p", { class: "warning" }, "Copy this key now. It is shown only this once and cannot be retrieved later: if you lose it, generate a new one."),
     el("div", { class: "copy-row" }, token, copyButton(issued.token, "Copy")),
     el("div", { class: "actions" }, stored));
@@ -98,17 +99,18 @@ function keyTable(keys, options) {
     el("tbody", {}, keys.map((key) => keyRow(key, options))));
 }
 
-function keyRow(key, { refresh, issuedId, refused }) {
+function keyRow(key, { refresh, issuedId, refused, maxGrace, rotated }) {
   const isNew = key.id === issuedId;
   const name = el("td", { "data-label": "Description" }, keyLink(key), isNew ? el("span", { class: "tag" }, "just generated") : null);
   const actions = el("div", { class: "row-actions" });
   const rename = key.status === "active"
     ? el("button", { type: "button", onclick: () => renameInPlace(name, actions, key, refresh) }, "Rename")
     : null;
-  actions.append(...[rename, deleteButton(key, refresh)].filter(Boolean));
+  actions.append(...[rename, rotateButton(key, maxGrace, rotated), deleteButton(key, refresh)].filter(Boolean));
   const id = el("td", { "data-label": "Key ID" }, shortKeyId(key.id));
   const state = el("td", { "data-label": "Status" }, status(key.status),
-    refused && key.status === "active" ? el("span", { class: "refused" }, "refused while API keys are off") : null);
+    refused && key.status === "active" ? el("span", { class: "refused" }, "refused while API keys are off") : null,
+    key.rotatedTo && key.status === "active" ? el("span", { class: "rotated" }, `replaced; stops ${relativeTime(key.expiry)}`) : null);
   return el("tr", { "data-key-id": key.id, class: isNew ? "new" : null },
     name,
     id,

@@ -11,6 +11,7 @@ export async function settingsView(main, { me }) {
   const maxExpiry = durationInput("max_api_key_expiry", config.max_api_key_expiry, expiryPresets);
   const maxKeys = el("input", { type: "number", name: "max_keys_per_user", min: 0, max: 1000, required: true, value: config.max_keys_per_user });
   const clientExpiry = durationInput("scim_externalClient_expiry", config.scim_externalClient_expiry, expiryPresets);
+  const maxGrace = durationInput("max_rotation_grace", config.max_rotation_grace, ["PT0S", "PT1H", "P1D", "P7D", "P30D"]);
   const perMinute = el("input", { type: "number", name: "excessive_usage_per_minute", min: 0, required: true, value: config.excessive_usage_per_minute });
   const factor = el("input", { type: "number", name: "excessive_usage_factor", min: 0, required: true, value: config.excessive_usage_factor });
   const save = el("button", { type: "submit", class: "primary" }, "Save settings");
@@ -20,7 +21,9 @@ export async function settingsView(main, { me }) {
       el("label", { class: "check" }, enabled, el("span", {}, "Enable API keys for this tenant")),
       field("Maximum expiry of a key", maxExpiry.input, durationHint), maxExpiry.meaning, maxExpiry.suggestions,
       field("Maximum active keys per user", maxKeys, "0 to 1000."),
-      field("Maximum expiry of an external client's key", clientExpiry.input, durationHint), clientExpiry.meaning, clientExpiry.suggestions),
+      field("Maximum expiry of an external client's key", clientExpiry.input, durationHint), clientExpiry.meaning, clientExpiry.suggestions,
+      field("Longest a rotated key keeps working", maxGrace.input, "PT0S (not at all) to 30 days; a rotation chooses up to this."),
+      maxGrace.meaning, maxGrace.suggestions),
     el("fieldset", {}, el("legend", {}, "Excessive usage"),
       field("Excessive usage: validations per minute", perMinute, "A key above this in a minute raises an event; 0 turns the fixed threshold off."),
       field("Excessive usage: times the key's own baseline", factor, "0 turns the baseline rule off.")),
@@ -28,7 +31,8 @@ export async function settingsView(main, { me }) {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     // A duration the console cannot read is named with its field before anything is sent.
-    for (const [label, duration] of [["Maximum expiry of a key", maxExpiry], ["Maximum expiry of an external client's key", clientExpiry]]) {
+    for (const [label, duration] of [["Maximum expiry of a key", maxExpiry], ["Maximum expiry of an external client's key", clientExpiry],
+      ["Longest a rotated key keeps working", maxGrace]]) {
       if (!parseDuration(duration.input.value)) {
         showError(new Error(`${label}: "${duration.input.value}" is not a duration. Write one as 30 days, 12h, or an ISO 8601 duration such as PT24H or P30D.`));
         duration.input.focus();
@@ -42,6 +46,7 @@ export async function settingsView(main, { me }) {
       "/scim_externalClient_expiry": parseDuration(clientExpiry.input.value),
       "/excessive_usage_per_minute": Number(perMinute.value),
       "/excessive_usage_factor": Number(factor.value),
+      "/max_rotation_grace": parseDuration(maxGrace.input.value),
     });
     if (await attempt(save, () => api("PATCH", path, changes)) !== undefined) {
       showInfo("Settings saved.");

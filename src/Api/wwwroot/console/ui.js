@@ -82,28 +82,35 @@ export function confirmAction(question, confirmLabel) {
 }
 
 /**
- * Asks before a reversible action that records why: resolves the reason typed (empty when none), or null when the
- * person cancels. The action is the primary button, not a red one: it can be undone.
+ * Asks for one value before an action: resolves the control's value on the action's button, or null when the person
+ * cancels. The action is the primary button, not a red one: what it does can be undone or replaced.
  */
-export function reasonDialog(question, confirmLabel) {
+export function valueDialog(question, confirmLabel, label, control) {
   return new Promise((resolve) => {
     const title = `dialog-title-${++dialogs}`;
-    const reason = el("input", { name: "reason", maxlength: 256, size: 1, autofocus: true });
+    control.autofocus = true;
     const dialog = el("dialog", { class: "confirm", "aria-labelledby": title },
       el("h2", { id: title }, `${confirmLabel}?`),
       el("p", {}, question),
       el("form", { method: "dialog" },
-        field("Reason (optional, recorded in the event)", reason),
+        field(label, control),
         el("div", { class: "actions" },
           el("button", { value: "cancel", type: "submit", formnovalidate: true }, "Cancel"),
           el("button", { value: "confirm", type: "submit", class: "primary" }, confirmLabel))));
     dialog.addEventListener("close", () => {
-      resolve(dialog.returnValue === "confirm" ? reason.value.trim() : null);
+      resolve(dialog.returnValue === "confirm" ? control.value : null);
       dialog.remove();
     });
     document.body.append(dialog);
     dialog.showModal();
   });
+}
+
+/** Asks before a reversible action that records why: the reason typed (empty when none), or null when cancelled. */
+export async function reasonDialog(question, confirmLabel) {
+  const reason = await valueDialog(question, confirmLabel, "Reason (optional, recorded in the event)",
+    el("input", { name: "reason", maxlength: 256, size: 1 }));
+  return reason === null ? null : reason.trim();
 }
 
 export function formatTime(text) {
