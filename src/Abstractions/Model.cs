@@ -111,6 +111,13 @@ public sealed record RotationRequest(
     [property: Id(1)] string? Expiry = null,
     [property: Id(2)] string? Description = null);
 
+/// <summary>
+/// A report that a key was found in public: who reports it (<c>github</c> through secret scanning, or <c>report</c>
+/// from anyone), and where it was found, as the reporter says. Holds no token.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("ApiKeys.LeakReport")]
+public sealed record LeakReport([property: Id(0)] string Reporter, [property: Id(1)] string? Url = null, [property: Id(2)] string? Source = null);
+
 /// <summary>Outcome of one id in a bulk revoke.</summary>
 [GenerateSerializer, Immutable, Alias("ApiKeys.RevokeOutcome")]
 public sealed record RevokeOutcome([property: Id(0)] string Id, [property: Id(1)] ProblemCode? Error);

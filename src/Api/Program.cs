@@ -25,6 +25,7 @@ app.MapApiKeysApi();
 app.MapConfigsApi();
 app.MapUsersApi();
 app.MapVerifyApi();
+app.MapLeakedKeysApi();
 app.MapAuditsApi();
 app.MapUsageApi();
 app.MapClusterDashboard(app.Configuration);

@@ -26,7 +26,13 @@ public static class EventTypes
     /// <summary>On the old key of a rotation: <c>data.rotatedTo</c> names its successor, <c>data.stopsAt</c> when it stops.</summary>
     public const string KeyRotated = "com.apikeys.api-key.rotated";
 
+    /// <summary>
+    /// Someone reported a key found in public (<c>data.reporter</c>: <c>github</c> or <c>report</c>), with where
+    /// (<c>url</c>, <c>source</c>) and what was done (<c>action</c>: <c>revoked</c> or <c>notified</c>). Never the token.
+    /// </summary>
+    public const string KeyLeaked = "com.apikeys.api-key.leaked";
+
     public static readonly IReadOnlyList<string> All =
         [KeyCreated, KeyUpdated, KeyDeleted, ValidationFailed, ConfigUpdated, KeyExpired, ExcessiveUsage, RolesUpdated, UserRemoved, TenantCreated,
-         KeySuspended, KeyResumed, KeyRotated];
+         KeySuspended, KeyResumed, KeyRotated, KeyLeaked];
 }

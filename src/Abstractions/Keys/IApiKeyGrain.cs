@@ -58,6 +58,13 @@ public interface IApiKeyGrain : IGrainWithStringKey
     /// <exception cref="ApiKeysException">As for <see cref="Suspend"/>, and <see cref="ProblemCode.KeyNotSuspended"/>.</exception>
     Task<ApiKey> Resume(Caller caller, string? reason);
 
+    /// <summary>
+    /// A report that this key leaked, from whoever presents its secret: true, with the event recorded and (under the
+    /// tenant's <c>leaked_key_action</c> of <c>revoke</c>) the key revoked before this returns; false when the secret is
+    /// not this key's, and nothing changes.
+    /// </summary>
+    Task<bool> ReportLeak(byte[] secretHash, LeakReport report);
+
     /// <summary>Called by the owner's user grain when the owner leaves the tenant: revokes the key if it is active or suspended.</summary>
     Task RevokeForRemovedOwner();
 

@@ -9,6 +9,7 @@ namespace ApiKeys;
 /// <param name="ExcessiveUsagePerMinute">Ours: a key validated more often than this in a minute is reported as excessive; 0 turns it off.</param>
 /// <param name="ExcessiveUsageFactor">Ours: a key validated this many times more often than its own recent baseline is reported; 0 turns it off.</param>
 /// <param name="MaxRotationGrace">Ours: ISO 8601 duration, the longest a rotated key keeps working beside its successor (PT0S..P30D).</param>
+/// <param name="LeakedKeyAction">Ours: what a report that a key leaked does, <c>revoke</c> it at once or only record it (<c>notify</c>).</param>
 [GenerateSerializer, Immutable, Alias("ApiKeys.ApiKeysConfig")]
 public sealed record ApiKeysConfig(
     [property: Id(0)] bool ApiKeysEnabled,
@@ -17,8 +18,12 @@ public sealed record ApiKeysConfig(
     [property: Id(3)] string ScimExternalClientExpiry,
     [property: Id(4)] int ExcessiveUsagePerMinute = ApiKeysConfig.DefaultExcessiveUsagePerMinute,
     [property: Id(5)] int ExcessiveUsageFactor = ApiKeysConfig.DefaultExcessiveUsageFactor,
-    [property: Id(6)] string MaxRotationGrace = ApiKeysConfig.DefaultMaxRotationGrace)
+    [property: Id(6)] string MaxRotationGrace = ApiKeysConfig.DefaultMaxRotationGrace,
+    [property: Id(7)] string LeakedKeyAction = ApiKeysConfig.RevokeLeakedKeys)
 {
+    public const string RevokeLeakedKeys = "revoke";
+    public const string NotifyLeakedKeys = "notify";
+
     public const string DefaultMaxRotationGrace = "P7D";
     public static readonly TimeSpan MaxRotationGraceLimit = TimeSpan.FromDays(30);
 
@@ -58,6 +63,10 @@ public sealed record ApiKeysConfig(
             maxGrace = grace.Value <= MaxRotationGraceLimit ? grace.Text
                 : throw new ApiKeysException(ProblemCode.InvalidSetting, "max_rotation_grace must be between PT0S and P30D.", "/max_rotation_grace");
         }
+        if (change.LeakedKeyAction is not (null or RevokeLeakedKeys or NotifyLeakedKeys))
+        {
+            throw new ApiKeysException(ProblemCode.InvalidSetting, "leaked_key_action is revoke or notify.", "/leaked_key_action");
+        }
         return new ApiKeysConfig(
             change.ApiKeysEnabled ?? ApiKeysEnabled,
             maxExpiry,
@@ -65,7 +74,8 @@ public sealed record ApiKeysConfig(
             scimExpiry,
             change.ExcessiveUsagePerMinute ?? ExcessiveUsagePerMinute,
             change.ExcessiveUsageFactor ?? ExcessiveUsageFactor,
-            maxGrace);
+            maxGrace,
+            change.LeakedKeyAction ?? LeakedKeyAction);
     }
 }
 
@@ -82,7 +92,8 @@ public sealed record ApiKeysConfigChange(
     [property: Id(3)] string? ScimExternalClientExpiry = null,
     [property: Id(4)] int? ExcessiveUsagePerMinute = null,
     [property: Id(5)] int? ExcessiveUsageFactor = null,
-    [property: Id(6)] string? MaxRotationGrace = null);
+    [property: Id(6)] string? MaxRotationGrace = null,
+    [property: Id(7)] string? LeakedKeyAction = null);
 
 /// <summary>Qlik's <c>ApiKeysConfig</c>, with its snake_case names, and our two excessive-usage settings.</summary>
 /// <param name="MaxApiKeyExpiry">ISO 8601 duration: the longest lifetime of a new key.</param>
@@ -91,6 +102,7 @@ public sealed record ApiKeysConfigChange(
 /// <param name="ExcessiveUsagePerMinute">Ours: validations of one key in a minute above which an excessive-usage event is recorded; 0 is off.</param>
 /// <param name="ExcessiveUsageFactor">Ours: how many times its own recent per-minute baseline a key may be validated before an excessive-usage event; 0 is off.</param>
 /// <param name="MaxRotationGrace">Ours: ISO 8601 duration, PT0S to P30D: the longest grace period a rotation may give the old key.</param>
+/// <param name="LeakedKeyAction">Ours: <c>revoke</c> (default) revokes a key reported leaked at once; <c>notify</c> only records the report.</param>
 public sealed record ApiKeysConfigBody(
     [property: JsonPropertyName("api_keys_enabled")] bool ApiKeysEnabled,
     [property: JsonPropertyName("max_api_key_expiry")] string MaxApiKeyExpiry,
@@ -98,7 +110,8 @@ public sealed record ApiKeysConfigBody(
     [property: JsonPropertyName("scim_externalClient_expiry")] string ScimExternalClientExpiry,
     [property: JsonPropertyName("excessive_usage_per_minute")] int ExcessiveUsagePerMinute,
     [property: JsonPropertyName("excessive_usage_factor")] int ExcessiveUsageFactor,
-    [property: JsonPropertyName("max_rotation_grace")] string MaxRotationGrace)
+    [property: JsonPropertyName("max_rotation_grace")] string MaxRotationGrace,
+    [property: JsonPropertyName("leaked_key_action")] string LeakedKeyAction)
 {
     /// <summary>
     /// Each setting by the name the API, the console and the events give it, with its type and how an admin's change
@@ -116,5 +129,5 @@ public sealed record ApiKeysConfigBody(
 
     public static ApiKeysConfigBody From(ApiKeysConfig config) =>
         new(config.ApiKeysEnabled, config.MaxApiKeyExpiry, config.MaxKeysPerUser, config.ScimExternalClientExpiry,
-            config.ExcessiveUsagePerMinute, config.ExcessiveUsageFactor, config.MaxRotationGrace);
+            config.ExcessiveUsagePerMinute, config.ExcessiveUsageFactor, config.MaxRotationGrace, config.LeakedKeyAction);
 }

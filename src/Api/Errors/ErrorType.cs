@@ -41,6 +41,7 @@ public static class ErrorTypes
     public static readonly ErrorType LastAdmin = new(409, "APIKEYS-LAST-ADMIN", "The tenant's last TenantAdmin");
     public static readonly ErrorType PayloadTooLarge = new(413, "APIKEYS-PAYLOAD-TOO-LARGE", "Request body too large", "Request bodies are at most 64 KiB.");
     public static readonly ErrorType UnsupportedMediaType = new(415, "APIKEYS-UNSUPPORTED-MEDIA-TYPE", "Unsupported content type", "Send a JSON body with Content-Type: application/json.");
+    public static readonly ErrorType TooManyRequests = new(429, "APIKEYS-TOO-MANY-REQUESTS", "Too many requests", "Try again in a minute.");
     public static readonly ErrorType Internal = new(500, "APIKEYS-INTERNAL", "Internal error", "The request failed on our side; it has been logged.");
     public static readonly ErrorType Unavailable = new(503, "APIKEYS-UNAVAILABLE", "Service unavailable");
 
@@ -76,6 +77,7 @@ public static class ErrorTypes
         405 => MethodNotAllowed,
         413 => PayloadTooLarge,
         415 => UnsupportedMediaType,
+        429 => TooManyRequests,
         >= 500 => Internal,
         _ => InvalidRequest,
     };

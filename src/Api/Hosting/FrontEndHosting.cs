@@ -87,6 +87,7 @@ public static class FrontEndHosting
                 .RequireAssertion(c => c.User.IsOperator() || c.User.HasClaim(x => x.Type == CallerClaims.Tenant))
                 .AddRequirements(new MembershipRequirement()));
 
+        services.AddLeakedKeys(builder.Configuration);
         services.AddApiReference();
         return builder;
     }
@@ -99,6 +100,7 @@ public static class FrontEndHosting
         app.UseExceptionHandler();
         app.UseStatusCodePages(ErrorResponses.WriteForStatus);
         app.UseMiddleware<RequestScreening>();
+        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapApiReference();

@@ -40,6 +40,10 @@ public static class AuditEvents
         AuditEvent.New(now, EventTypes.KeyRotated, KeysSource, key.TenantId, userId, key.Id,
             Data(KeyData(key) with { StopsAt = key.Expiry.UtcDateTime }));
 
+    public static AuditEvent KeyLeaked(ApiKey key, LeakReport report, string action, DateTimeOffset now) =>
+        AuditEvent.New(now, EventTypes.KeyLeaked, KeysSource, key.TenantId, null, key.Id,
+            Data(KeyData(key) with { Reporter = report.Reporter, Url = report.Url, LeakSource = report.Source, Action = action }));
+
     public static AuditEvent KeyExpired(ApiKey key, DateTimeOffset now) =>
         AuditEvent.New(now, EventTypes.KeyExpired, KeysSource, key.TenantId, null, key.Id, Data(KeyData(key)));
 
@@ -111,5 +115,9 @@ public static class AuditEvents
         [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason = null,
         [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? RotatedFrom = null,
         [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? RotatedTo = null,
-        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTime? StopsAt = null);
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTime? StopsAt = null,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reporter = null,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Url = null,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), JsonPropertyName("source")] string? LeakSource = null,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Action = null);
 }

@@ -231,6 +231,24 @@ public sealed partial class ApiKeyGrain(
         return ToApiKey();
     }
 
+    public async Task<bool> ReportLeak(byte[] secretHash, LeakReport report)
+    {
+        if (!Exists || !CryptographicOperations.FixedTimeEquals(secretHash, Key.SecretHash))
+        {
+            return false;
+        }
+        await ExpireIfDue();
+        // The tenant's setting as it is now, not the validation path's copy of up to a second ago.
+        var config = await GrainFactory.GetGrain<ITenantGrain>(Key.TenantId).GetConfig();
+        var revoke = config.LeakedKeyAction == ApiKeysConfig.RevokeLeakedKeys && Key.Status.IsLive();
+        await Save(KeyOperations.Leaked, AuditEvents.KeyLeaked(ToApiKey(), report, revoke ? "revoked" : "notified", time.Now()));
+        if (revoke)
+        {
+            await Retire(KeyStatus.Revoked, null, "leaked");
+        }
+        return true;
+    }
+
     public async Task<ApiKey> Suspend(Caller caller, string? reason)
     {
         await CheckAdmin(caller);

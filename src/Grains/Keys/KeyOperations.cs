@@ -13,9 +13,10 @@ public sealed class KeyOperations(IMeterFactory meters)
     public const string Suspended = "suspended";
     public const string Resumed = "resumed";
     public const string Rotated = "rotated";
+    public const string Leaked = "leaked";
 
     readonly Counter<long> operations = meters.Create(Telemetry.Meter)
-        .CreateCounter<long>("apikeys.key.operations", "{operation}", "Key lifecycle operations stored: created, renamed, revoked, deleted, expired, suspended, resumed, rotated");
+        .CreateCounter<long>("apikeys.key.operations", "{operation}", "Key lifecycle operations stored: created, renamed, revoked, deleted, expired, suspended, resumed, rotated, leaked");
 
     public void Stored(string operation) => operations.Add(1, new KeyValuePair<string, object?>("operation", operation));
 }
