@@ -129,6 +129,24 @@ public sealed class AdminConsoleTests(ConsoleApiFixture api, BrowserFixture brow
     }
 
     [Fact]
+    public async Task A_key_reported_leaked_is_found_through_the_events_and_its_page_says_why_it_stopped()
+    {
+        var tenant = await HttpTenant.Create(api);
+        var key = await tenant.Generate(description: "pasted in a ticket");
+        using var reported = await api.Anonymous().PostAsJsonAsync("/api/v1/api-keys/actions/report-leak", new { token = key.Token });
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, reported.StatusCode);
+        var page = await SignIn(tenant.Id, "#/admin/events");
+
+        await page.GetByLabel("Type").SelectOptionAsync(new SelectOptionValue { Label = "Key reported leaked" });
+        await Expect(page.GetByText("Key \"pasted in a ticket\" reported leaked by someone; revoked")).ToBeVisibleAsync();
+
+        await page.GotoAsync($"/console/#/keys/{key.Id}");
+        await Expect(page.Locator("dd .status")).ToHaveTextAsync("revoked");
+        await Expect(page.Locator("dd", new() { HasText = "revoked by the service" })).ToContainTextAsync(": leaked");
+        await BrowserFixture.Screenshot(page, "key-detail-leaked");
+    }
+
+    [Fact]
     public async Task An_admin_pages_through_the_keys_and_revokes_a_whole_page_but_one()
     {
         var tenant = await HttpTenant.Create(api);

@@ -11,6 +11,8 @@ const eventTypes = {
   "com.apikeys.api-key.expired": "Key expired",
   "com.apikeys.api-key.suspended": "Key suspended",
   "com.apikeys.api-key.resumed": "Key resumed",
+  "com.apikeys.api-key.rotated": "Key rotated",
+  "com.apikeys.api-key.leaked": "Key reported leaked",
   "com.qlik.core.api-key.validation.failed": "Validations refused",
   "com.apikeys.api-key.usage.excessive": "Excessive usage",
   "com.qlik.core.api-keys-config.updated": "Settings changed",
@@ -35,6 +37,11 @@ export function describeEvent(event) {
         : `${key} deleted${by}`;
     case "com.apikeys.api-key.expired":
       return `${key} expired`;
+    case "com.apikeys.api-key.rotated":
+      return `${key} rotated${by}; it stops ${formatTime(data.stopsAt)}`;
+    case "com.apikeys.api-key.leaked":
+      return `${key} reported leaked by ${data.reporter === "github" ? "GitHub secret scanning" : "someone"}`
+        + `${data.url ? ` at ${data.url}` : ""}; ${data.action === "revoked" ? "revoked" : "not revoked (the tenant only records reports)"}`;
     case "com.apikeys.api-key.suspended":
     case "com.apikeys.api-key.resumed":
       return `${key} ${event.type.endsWith("suspended") ? "suspended" : "resumed"}${by}${data.reason ? `: ${data.reason}` : ""}`;

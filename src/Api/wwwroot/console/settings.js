@@ -11,6 +11,9 @@ export async function settingsView(main, { me }) {
   const maxExpiry = durationInput("max_api_key_expiry", config.max_api_key_expiry, expiryPresets);
   const maxKeys = el("input", { type: "number", name: "max_keys_per_user", min: 0, max: 1000, required: true, value: config.max_keys_per_user });
   const clientExpiry = durationInput("scim_externalClient_expiry", config.scim_externalClient_expiry, expiryPresets);
+  const leaked = el("select", { name: "leaked_key_action" },
+    el("option", { value: "revoke", selected: config.leaked_key_action === "revoke" }, "Revoke it at once"),
+    el("option", { value: "notify", selected: config.leaked_key_action === "notify" }, "Only record it in the events"));
   const maxGrace = durationInput("max_rotation_grace", config.max_rotation_grace, ["PT0S", "PT1H", "P1D", "P7D", "P30D"]);
   const perMinute = el("input", { type: "number", name: "excessive_usage_per_minute", min: 0, required: true, value: config.excessive_usage_per_minute });
   const factor = el("input", { type: "number", name: "excessive_usage_factor", min: 0, required: true, value: config.excessive_usage_factor });
@@ -23,7 +26,8 @@ export async function settingsView(main, { me }) {
       field("Maximum active keys per user", maxKeys, "0 to 1000."),
       field("Maximum expiry of an external client's key", clientExpiry.input, durationHint), clientExpiry.meaning, clientExpiry.suggestions,
       field("Longest a rotated key keeps working", maxGrace.input, "PT0S (not at all) to 30 days; a rotation chooses up to this."),
-      maxGrace.meaning, maxGrace.suggestions),
+      maxGrace.meaning, maxGrace.suggestions,
+      field("A key reported leaked", leaked, "Reported by GitHub's secret scanning, or by anyone who found it.")),
     el("fieldset", {}, el("legend", {}, "Excessive usage"),
       field("Excessive usage: validations per minute", perMinute, "A key above this in a minute raises an event; 0 turns the fixed threshold off."),
       field("Excessive usage: times the key's own baseline", factor, "0 turns the baseline rule off.")),
@@ -47,6 +51,7 @@ export async function settingsView(main, { me }) {
       "/excessive_usage_per_minute": Number(perMinute.value),
       "/excessive_usage_factor": Number(factor.value),
       "/max_rotation_grace": parseDuration(maxGrace.input.value),
+      "/leaked_key_action": leaked.value,
     });
     if (await attempt(save, () => api("PATCH", path, changes)) !== undefined) {
       showInfo("Settings saved.");
