@@ -22,14 +22,16 @@ done
 export APIKEYS_CHROMIUM=${APIKEYS_CHROMIUM:-$(command -v chromium)}
 
 # The API description test lints the OpenAPI document with Redocly's CLI and generates TypeScript from it with
-# openapi-typescript, both from npm into artifacts/tools/openapi (pinned versions; Node.js from Debian if missing).
+# openapi-typescript, and the Qlik client test calls the service through Qlik's own @qlik/api, all from npm into
+# artifacts/tools/openapi (pinned versions; Node.js from Debian if missing).
 if ! command -v npm >/dev/null; then
   apt-get install -y nodejs npm >/dev/null 2>&1 || sudo apt-get install -y nodejs npm >/dev/null 2>&1 || true
 fi
 openapi_tools=artifacts/tools/openapi
-if [ ! -x "$openapi_tools/node_modules/.bin/redocly" ] || [ ! -x "$openapi_tools/node_modules/.bin/openapi-typescript" ]; then
-  npm install --no-audit --no-fund --silent --prefix "$openapi_tools" @redocly/cli@2.77.0 openapi-typescript@7.13.0 >/dev/null 2>&1 \
-    || { echo "could not install the OpenAPI linter (npm)"; echo "0 passed, 1 failed"; exit 1; }
+if [ ! -x "$openapi_tools/node_modules/.bin/redocly" ] || [ ! -x "$openapi_tools/node_modules/.bin/openapi-typescript" ] \
+  || [ ! -f "$openapi_tools/node_modules/@qlik/api/package.json" ]; then
+  npm install --no-audit --no-fund --silent --prefix "$openapi_tools" @redocly/cli@2.77.0 openapi-typescript@7.13.0 @qlik/api@2.19.0 \
+    >/dev/null 2>&1 || { echo "could not install the OpenAPI linter and Qlik's client (npm)"; echo "0 passed, 1 failed"; exit 1; }
 fi
 export APIKEYS_OPENAPI_TOOLS=${APIKEYS_OPENAPI_TOOLS:-$(cd "$openapi_tools/node_modules/.bin" && pwd)}
 
