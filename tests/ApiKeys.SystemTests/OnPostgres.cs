@@ -26,6 +26,9 @@ public sealed class KeySuspensionOnPostgres(PostgresClusterFixture fixture) : Ke
 public sealed class KeyRotationOnPostgres(PostgresClusterFixture fixture) : KeyRotationTests(fixture);
 
 [Collection(PostgresCluster.Name)]
+public sealed class KeyLeakOnPostgres(PostgresClusterFixture fixture) : KeyLeakTests(fixture);
+
+[Collection(PostgresCluster.Name)]
 public sealed class SecretStorageOnPostgres(PostgresClusterFixture fixture) : SecretStorageTests(fixture)
 {
     /// <summary>Every row of every table, binary columns decoded as UTF-8 so JSON grain state reads as text.</summary>

@@ -19,3 +19,9 @@ public sealed class MonitoringApiOnCluster(ClusterApiFixture api) : MonitoringAp
 
 [Collection(ClusterApiCollection.Name)]
 public sealed class QlikApiKeysOnCluster(ClusterApiFixture api) : QlikApiKeysTests(api);
+
+[Collection(ClusterApiCollection.Name)]
+public sealed class KeyRotationApiOnCluster(ClusterApiFixture api) : KeyRotationApiTests(api);
+
+[Collection(ClusterApiCollection.Name)]
+public sealed class KeySuspensionApiOnCluster(ClusterApiFixture api) : KeySuspensionApiTests(api);

@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace ApiKeys.Tests.Http;
 
 /// <summary>Rotation through the REST API: the new key once, both ends linked, and every refusal in the error format.</summary>
-public sealed class KeyRotationApiTests(ApiFixture api) : IClassFixture<ApiFixture>
+public abstract class KeyRotationApiTests(ApiFixture api)
 {
     [Fact]
     public async Task Rotating_answers_201_with_the_new_key_once_and_links_both_keys()
@@ -85,3 +85,6 @@ public sealed class KeyRotationApiTests(ApiFixture api) : IClassFixture<ApiFixtu
             HttpStatusCode.Created);
     }
 }
+
+[Collection(ApiCollection.Name)]
+public sealed class KeyRotationApiOnEmbedded(ApiFixture api) : KeyRotationApiTests(api);

@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace ApiKeys.Tests.Http;
 
 /// <summary>Suspend and resume through the REST API, forward auth and the Qlik list.</summary>
-public sealed class KeySuspensionApiTests(ApiFixture api) : IClassFixture<ApiFixture>
+public abstract class KeySuspensionApiTests(ApiFixture api)
 {
     [Fact]
     public async Task An_admin_suspends_a_key_gateways_refuse_it_and_resuming_lets_it_through_again()
@@ -77,3 +77,6 @@ public sealed class KeySuspensionApiTests(ApiFixture api) : IClassFixture<ApiFix
 
     async Task<HttpResponseMessage> ForwardAuth(string token) => await api.As(token).GetAsync("/api/v1/auth/verify");
 }
+
+[Collection(ApiCollection.Name)]
+public sealed class KeySuspensionApiOnEmbedded(ApiFixture api) : KeySuspensionApiTests(api);
