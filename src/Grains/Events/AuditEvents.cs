@@ -29,11 +29,10 @@ public static class AuditEvents
         AuditEvent.New(now, EventTypes.KeyDeleted, KeysSource, key.TenantId, userId, key.Id,
             Data(KeyData(key) with { Status = status, Reason = reason }));
 
-    public static AuditEvent KeySuspended(ApiKey key, string userId, string? reason, DateTimeOffset now) =>
-        AuditEvent.New(now, EventTypes.KeySuspended, KeysSource, key.TenantId, userId, key.Id, Data(KeyData(key) with { Reason = reason }));
-
-    public static AuditEvent KeyResumed(ApiKey key, string userId, string? reason, DateTimeOffset now) =>
-        AuditEvent.New(now, EventTypes.KeyResumed, KeysSource, key.TenantId, userId, key.Id, Data(KeyData(key) with { Reason = reason }));
+    /// <summary>A TenantAdmin suspended a key (<paramref name="suspended"/>) or resumed it, with the reason given.</summary>
+    public static AuditEvent KeySuspension(ApiKey key, bool suspended, string userId, string? reason, DateTimeOffset now) =>
+        AuditEvent.New(now, suspended ? EventTypes.KeySuspended : EventTypes.KeyResumed, KeysSource, key.TenantId, userId, key.Id,
+            Data(KeyData(key) with { Reason = reason }));
 
     /// <summary>On the old key: its successor (<c>rotatedTo</c>) and the instant it stops (<c>stopsAt</c>, its new expiry).</summary>
     public static AuditEvent KeyRotated(ApiKey key, string userId, DateTimeOffset now) =>

@@ -249,33 +249,29 @@ public sealed partial class ApiKeyGrain(
         return true;
     }
 
-    public async Task<ApiKey> Suspend(Caller caller, string? reason)
-    {
-        await CheckAdmin(caller);
-        if (Key.Status != KeyStatus.Active)
-        {
-            throw new ApiKeysException(ProblemCode.KeyNotActive, $"Only active keys can be suspended; this key is {Key.Status.Name()}.");
-        }
-        reason = ActionReason.Check(reason);
-        Key.Status = KeyStatus.Suspended;
-        Key.LastUpdated = time.Now();
-        await Save(KeyOperations.Suspended, AuditEvents.KeySuspended(ToApiKey(), caller.UserId, reason, Key.LastUpdated));
-        await AnnounceChange();
-        return ToApiKey();
-    }
+    public Task<ApiKey> Suspend(Caller caller, string? reason) => SetSuspended(caller, reason, suspended: true);
 
-    public async Task<ApiKey> Resume(Caller caller, string? reason)
+    public Task<ApiKey> Resume(Caller caller, string? reason) => SetSuspended(caller, reason, suspended: false);
+
+    /// <summary>
+    /// Suspends an active key, or resumes a suspended one. Front ends hear either change before it returns: none holds
+    /// an answer for a suspended key, but every change of status takes the one path.
+    /// </summary>
+    async Task<ApiKey> SetSuspended(Caller caller, string? reason, bool suspended)
     {
         await CheckAdmin(caller);
-        if (Key.Status != KeyStatus.Suspended)
+        var (from, to) = suspended ? (KeyStatus.Active, KeyStatus.Suspended) : (KeyStatus.Suspended, KeyStatus.Active);
+        if (Key.Status != from)
         {
-            throw new ApiKeysException(ProblemCode.KeyNotSuspended, $"Only suspended keys can be resumed; this key is {Key.Status.Name()}.");
+            throw suspended
+                ? new ApiKeysException(ProblemCode.KeyNotActive, $"Only active keys can be suspended; this key is {Key.Status.Name()}.")
+                : new ApiKeysException(ProblemCode.KeyNotSuspended, $"Only suspended keys can be resumed; this key is {Key.Status.Name()}.");
         }
         reason = ActionReason.Check(reason);
-        Key.Status = KeyStatus.Active;
+        Key.Status = to;
         Key.LastUpdated = time.Now();
-        await Save(KeyOperations.Resumed, AuditEvents.KeyResumed(ToApiKey(), caller.UserId, reason, Key.LastUpdated));
-        // No front end holds an answer for a suspended key; announcing keeps every status change on one path.
+        await Save(suspended ? KeyOperations.Suspended : KeyOperations.Resumed,
+            AuditEvents.KeySuspension(ToApiKey(), suspended, caller.UserId, reason, Key.LastUpdated));
         await AnnounceChange();
         return ToApiKey();
     }
