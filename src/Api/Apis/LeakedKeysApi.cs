@@ -22,7 +22,9 @@ public static class LeakedKeysApi
     public static IServiceCollection AddLeakedKeys(this IServiceCollection services, IConfiguration config)
     {
         services.Configure<GitHubScanningOptions>(config.GetSection(GitHubScanningOptions.Section));
-        services.AddHttpClient<GitHubVerificationKeys>(client => client.Timeout = TimeSpan.FromSeconds(10));
+        // One instance, so the fetched keys are kept between reports (a typed client would be made anew for each).
+        services.AddHttpClient(nameof(GitHubVerificationKeys), client => client.Timeout = TimeSpan.FromSeconds(10));
+        services.AddSingleton<GitHubVerificationKeys>();
         services.AddSingleton<LeakedKeys>();
         var perMinute = config.GetValue("LeakReports:PermitsPerMinute", 10);
         services.AddRateLimiter(o =>
@@ -183,7 +185,8 @@ public sealed class GitHubScanningOptions
 /// GitHub's verification keys by identifier: the configured ones, then GitHub's published list, fetched at most once a
 /// minute for an identifier not yet known and kept for <see cref="GitHubScanningOptions.CacheTime"/>.
 /// </summary>
-public sealed class GitHubVerificationKeys(HttpClient http, IOptions<GitHubScanningOptions> options)
+public sealed partial class GitHubVerificationKeys(IHttpClientFactory clients, IOptions<GitHubScanningOptions> options,
+    ILogger<GitHubVerificationKeys> logger)
 {
     static readonly TimeProvider time = TimeProvider.System;
     readonly SemaphoreSlim fetching = new(1, 1);
@@ -243,11 +246,20 @@ public sealed class GitHubVerificationKeys(HttpClient http, IOptions<GitHubScann
         {
             if (time.GetUtcNow() - fetchedAt >= TimeSpan.FromMinutes(1))
             {
-                using var answer = await http.GetAsync(settings.KeysUrl, cancellationToken);
-                answer.EnsureSuccessStatusCode();
-                var list = await answer.Content.ReadFromJsonAsync<PublishedKeys>(JsonSerializerOptions.Web, cancellationToken);
-                fetched = (list?.PublicKeys ?? []).Where(k => k.KeyIdentifier is not null && k.Key is not null)
-                    .ToDictionary(k => k.KeyIdentifier!, k => k.Key!, StringComparer.Ordinal);
+                try
+                {
+                    using var answer = await clients.CreateClient(nameof(GitHubVerificationKeys)).GetAsync(settings.KeysUrl, cancellationToken);
+                    answer.EnsureSuccessStatusCode();
+                    var list = await answer.Content.ReadFromJsonAsync<PublishedKeys>(JsonSerializerOptions.Web, cancellationToken);
+                    fetched = (list?.PublicKeys ?? []).Where(k => k.KeyIdentifier is not null && k.Key is not null)
+                        .ToDictionary(k => k.KeyIdentifier!, k => k.Key!, StringComparer.Ordinal);
+                }
+                catch (Exception e) when (e is HttpRequestException or JsonException || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
+                {
+                    // GitHub unreachable: the keys known so far still serve, and the report is refused until it answers.
+                    LogFetchFailed(e, settings.KeysUrl);
+                }
+                // Tried, whether or not it answered: at most one fetch a minute, whatever the reports say.
                 fetchedAt = time.GetUtcNow();
             }
             return fetched.GetValueOrDefault(identifier);
@@ -257,6 +269,9 @@ public sealed class GitHubVerificationKeys(HttpClient http, IOptions<GitHubScann
             fetching.Release();
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not fetch GitHub's secret scanning keys from {Url}; reports signed with an unknown key are refused")]
+    partial void LogFetchFailed(Exception exception, string url);
 
     sealed record PublishedKeys([property: System.Text.Json.Serialization.JsonPropertyName("public_keys")] List<PublishedKey>? PublicKeys);
 

@@ -200,3 +200,109 @@ public sealed class LeakReportLimitTests(LeakReportFixture api) : IClassFixture<
         Assert.Equal(HttpStatusCode.OK, verify.StatusCode);
     }
 }
+
+/// <summary>
+/// The service fetching GitHub's verification keys from where GitHub publishes them: here a local listener serving
+/// the same document, beside a second service whose key URL answers nothing.
+/// </summary>
+public sealed class PublishedKeysFixture : IAsyncLifetime
+{
+    public const string KeyIdentifier = "bcb53661c06b4728e59d897fb6165d5c9cda0fd9cdf9d09ead458168deb7518c";
+
+    readonly ECDsa github = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+    readonly System.Net.HttpListener listener = new();
+
+    public int Fetches;
+
+    public ApiFixture Published { get; private set; } = null!;
+    public ApiFixture Unreachable { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        var url = $"http://127.0.0.1:{TestMachine.FreePort()}/meta/public_keys/secret_scanning/";
+        listener.Prefixes.Add(url);
+        listener.Start();
+        _ = Serve();
+        Published = new KeysAt(url);
+        Unreachable = new KeysAt($"http://127.0.0.1:{TestMachine.FreePort()}/nothing/");
+        await Published.InitializeAsync();
+        await Unreachable.InitializeAsync();
+    }
+
+    async Task Serve()
+    {
+        var document = JsonSerializer.SerializeToUtf8Bytes(new
+        {
+            public_keys = new[] { new { key_identifier = KeyIdentifier, key = github.ExportSubjectPublicKeyInfoPem(), is_current = true } },
+        });
+        while (listener.IsListening)
+        {
+            System.Net.HttpListenerContext context;
+            try
+            {
+                context = await listener.GetContextAsync();
+            }
+            catch (Exception) when (!listener.IsListening)
+            {
+                return;
+            }
+            Interlocked.Increment(ref Fetches);
+            context.Response.ContentType = "application/json";
+            await context.Response.OutputStream.WriteAsync(document);
+            context.Response.Close();
+        }
+    }
+
+    public HttpRequestMessage Signed(string body)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/secret-scanning/github") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Add(LeakedKeysApi.KeyIdentifierHeader, KeyIdentifier);
+        request.Headers.Add(LeakedKeysApi.SignatureHeader, Convert.ToBase64String(
+            github.SignData(Encoding.UTF8.GetBytes(body), HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence)));
+        return request;
+    }
+
+    public async Task DisposeAsync()
+    {
+        listener.Stop();
+        await ((IAsyncLifetime)Published).DisposeAsync();
+        await ((IAsyncLifetime)Unreachable).DisposeAsync();
+    }
+
+    sealed class KeysAt(string url) : ApiFixture
+    {
+        protected override void ConfigureMode(IWebHostBuilder builder) => builder.UseSetting("SecretScanning:GitHub:KeysUrl", url);
+    }
+}
+
+public sealed class GitHubPublishedKeysTests(PublishedKeysFixture fixture) : IClassFixture<PublishedKeysFixture>
+{
+    [Fact]
+    public async Task Reports_are_checked_against_the_keys_GitHub_publishes_fetched_once_and_kept()
+    {
+        var tenant = await HttpTenant.Create(fixture.Published);
+        var first = await tenant.Generate();
+        var second = await tenant.Generate();
+
+        foreach (var key in new[] { first, second })
+        {
+            var feedback = await HttpExpect.Ok(await fixture.Published.Anonymous().SendAsync(fixture.Signed(LeakReportFixture.Report(LeakReportFixture.Item(key.Token)))));
+            Assert.Equal("true_positive", feedback[0].GetProperty("label").GetString());
+        }
+
+        Assert.Equal(1, fixture.Fetches);
+    }
+
+    [Fact]
+    public async Task When_GitHubs_keys_cannot_be_fetched_reports_are_refused_and_the_service_keeps_serving()
+    {
+        var tenant = await HttpTenant.Create(fixture.Unreachable);
+        var key = await tenant.Generate();
+
+        using var response = await fixture.Unreachable.Anonymous().SendAsync(fixture.Signed(LeakReportFixture.Report(LeakReportFixture.Item(key.Token))));
+
+        await HttpExpect.Error(response, HttpStatusCode.Unauthorized, "APIKEYS-UNAUTHORIZED");
+        using var verified = await fixture.Unreachable.Anonymous().PostAsJsonAsync("/api/v1/api-keys/verify", new { token = key.Token });
+        Assert.True((await HttpExpect.Ok(verified)).GetProperty("valid").GetBoolean());
+    }
+}
