@@ -50,9 +50,11 @@ public static class ServiceDefaultsExtensions
             .ConfigureResource(r => r.AddService(builder.Environment.ApplicationName))
             .WithMetrics(metrics => metrics
                 .AddMeter("System.Runtime")
-                // ASP.NET Core's request duration, connections and unhandled exceptions. Not its routing and memory pool
-                // meters: they record on every request and buffer (a twentieth of the validation path's CPU, profiled).
-                .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Diagnostics")
+                // ASP.NET Core's request duration, connections, unhandled exceptions and rate-limit rejections. Not its
+                // routing and memory pool meters: they record on every request and buffer (a twentieth of the validation
+                // path's CPU, profiled).
+                .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Diagnostics",
+                    "Microsoft.AspNetCore.RateLimiting")
                 .AddNpgsqlInstrumentation()
                 // Each scrape reads the instruments afresh (the exporter's default keeps an answer for 300 ms).
                 .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));

@@ -28,6 +28,26 @@ public abstract class KeyLeakTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Repeated_reports_of_a_recorded_key_make_one_event_until_the_tenant_revokes_on_reports()
+    {
+        var scenario = await Scenario.Create(fixture.Client);
+        await scenario.Tenant.UpdateConfig(scenario.Admin, new ApiKeysConfigChange(LeakedKeyAction: ApiKeysConfig.NotifyLeakedKeys));
+        var key = await scenario.Generate();
+
+        Assert.True(await Report(key.Token, new LeakReport("github")));
+        Assert.True(await Report(key.Token, new LeakReport("report")));
+        Assert.Single(await fixture.Events(scenario.TenantId, EventTypes.KeyLeaked));
+
+        await scenario.Tenant.UpdateConfig(scenario.Admin, new ApiKeysConfigChange(LeakedKeyAction: ApiKeysConfig.RevokeLeakedKeys));
+        Assert.True(await Report(key.Token, new LeakReport("report")));
+        Assert.True(await Report(key.Token, new LeakReport("github")));
+
+        Assert.Equal(ValidationCode.Revoked, (await fixture.Client.ValidateKey(key.Token)).Code);
+        // Once it is over, a report changes nothing and records nothing more.
+        Assert.Equal(2, (await fixture.Events(scenario.TenantId, EventTypes.KeyLeaked)).Count);
+    }
+
+    [Fact]
     public async Task A_report_without_the_keys_secret_changes_nothing()
     {
         var scenario = await Scenario.Create(fixture.Client);

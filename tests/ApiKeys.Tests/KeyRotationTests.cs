@@ -68,6 +68,23 @@ public abstract class KeyRotationTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Rotating_successors_in_turn_never_gives_more_keys_in_their_grace_than_the_limit()
+    {
+        var scenario = await Scenario.Create(fixture.Client, maxKeysPerUser: 1);
+        var first = await scenario.Generate();
+        var user = scenario.Grains.User(scenario.Developer);
+        var second = await user.RotateKey(scenario.Developer, first.Key.Id, new RotationRequest("PT1H"));
+
+        await Expect.Refused(ProblemCode.KeyLimitReached, () => user.RotateKey(scenario.Developer, second.Key.Id, new RotationRequest("PT1H")));
+
+        Assert.Null((await scenario.Key(second.Key.Id).Get())!.RotatedTo);
+        fixture.Time.Advance(TimeSpan.FromHours(1));
+        Assert.Equal(ValidationCode.Expired, (await fixture.Client.ValidateKey(first.Token)).Code);
+        var third = await user.RotateKey(scenario.Developer, second.Key.Id, new RotationRequest("PT1H"));
+        Assert.True((await fixture.Client.ValidateKey(third.Token)).Valid);
+    }
+
+    [Fact]
     public async Task Twenty_concurrent_rotations_of_one_key_make_one_new_key()
     {
         var scenario = await Scenario.Create(fixture.Client);

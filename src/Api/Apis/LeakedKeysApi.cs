@@ -32,7 +32,7 @@ public static class LeakedKeysApi
             // Per client address: a report costs a grain call, and answers the same whatever the token, so a flood
             // learns nothing and is only slowed.
             o.AddPolicy(ReportPolicy, context => RateLimitPartition.GetFixedWindowLimiter(
-                context.Connection.RemoteIpAddress?.ToString() ?? "",
+                Reporter(context.Connection.RemoteIpAddress),
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
             o.OnRejected = async (rejected, _) =>
             {
@@ -42,6 +42,29 @@ public static class LeakedKeysApi
             };
         });
         return services;
+    }
+
+    /// <summary>
+    /// Whose share a report takes: the client's address, an IPv6 one by its /64 (one network hands its hosts a whole /64,
+    /// so a single address there is no limit at all). Behind a proxy, forwarded headers must name the client.
+    /// </summary>
+    static string Reporter(System.Net.IPAddress? address)
+    {
+        if (address is null)
+        {
+            return "";
+        }
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
+        {
+            return address.ToString();
+        }
+        var bytes = address.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return new System.Net.IPAddress(bytes) + "/64";
     }
 
     public static IEndpointRouteBuilder MapLeakedKeysApi(this IEndpointRouteBuilder app)
@@ -75,7 +98,7 @@ public static class LeakedKeysApi
         {
             // Nothing in the body is read, let alone acted on, before GitHub's signature over it holds.
             await ErrorResponses.Write(context, ErrorTypes.Unauthorized.With(
-                $"The body must be signed by GitHub: {KeyIdentifierHeader} and {SignatureHeader} naming a current GitHub key.",
+                $"The body must be signed by GitHub: {KeyIdentifierHeader} naming one of GitHub's secret scanning keys, and {SignatureHeader} its signature.",
                 new ErrorSource(Parameter: SignatureHeader)));
             return Results.Empty;
         }
@@ -248,13 +271,15 @@ public sealed partial class GitHubVerificationKeys(IHttpClientFactory clients, I
             {
                 try
                 {
-                    using var answer = await clients.CreateClient(nameof(GitHubVerificationKeys)).GetAsync(settings.KeysUrl, cancellationToken);
+                    // Not the report's own cancellation: a reporter that hangs up must not leave the fetch undone, to be
+                    // started again by the next report (the client's timeout bounds it).
+                    using var answer = await clients.CreateClient(nameof(GitHubVerificationKeys)).GetAsync(settings.KeysUrl, CancellationToken.None);
                     answer.EnsureSuccessStatusCode();
-                    var list = await answer.Content.ReadFromJsonAsync<PublishedKeys>(JsonSerializerOptions.Web, cancellationToken);
+                    var list = await answer.Content.ReadFromJsonAsync<PublishedKeys>(JsonSerializerOptions.Web, CancellationToken.None);
                     fetched = (list?.PublicKeys ?? []).Where(k => k.KeyIdentifier is not null && k.Key is not null)
                         .ToDictionary(k => k.KeyIdentifier!, k => k.Key!, StringComparer.Ordinal);
                 }
-                catch (Exception e) when (e is HttpRequestException or JsonException || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
+                catch (Exception e) when (e is HttpRequestException or JsonException or TaskCanceledException)
                 {
                     // GitHub unreachable: the keys known so far still serve, and the report is refused until it answers.
                     LogFetchFailed(e, settings.KeysUrl);

@@ -36,7 +36,7 @@ public static class ErrorTypes
     public static readonly ErrorType NotActive = new(409, "APIKEYS-NOT-ACTIVE", "API key is not active");
     public static readonly ErrorType NotSuspended = new(409, "APIKEYS-NOT-SUSPENDED", "API key is not suspended");
     public static readonly ErrorType AlreadyRotated = new(409, "APIKEYS-ALREADY-ROTATED", "API key already rotated",
-        "This key has a successor already; rotate the successor instead.");
+        "This key has a successor already: rotate the successor, or generate a new key.");
     public static readonly ErrorType TenantExists = new(409, "APIKEYS-TENANT-EXISTS", "Tenant exists already");
     public static readonly ErrorType LastAdmin = new(409, "APIKEYS-LAST-ADMIN", "The tenant's last TenantAdmin");
     public static readonly ErrorType PayloadTooLarge = new(413, "APIKEYS-PAYLOAD-TOO-LARGE", "Request body too large", "Request bodies are at most 64 KiB.");

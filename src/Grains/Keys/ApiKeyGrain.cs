@@ -50,6 +50,10 @@ public sealed partial class ApiKeyGrain(
     TenantRoles ownerRoles;
     Validation? identity;
     bool expiryArmed;
+    DateTimeOffset leakRecorded = DateTimeOffset.MinValue;
+
+    /// <summary>Reports of one key this close together make one event (per activation).</summary>
+    static readonly TimeSpan LeakReportsApart = TimeSpan.FromMinutes(10);
     UsageMeter? meter;
     IGrainTimer? usageTimer;
     Outbox<ApiKeyState>? outbox;
@@ -238,10 +242,23 @@ public sealed partial class ApiKeyGrain(
             return false;
         }
         await ExpireIfDue();
+        if (!Key.Status.IsLive())
+        {
+            // Over already: nothing to do, and nothing new to record. The reporter still hears that the key is ours.
+            return true;
+        }
         // The tenant's setting as it is now, not the validation path's copy of up to a second ago.
         var config = await GrainFactory.GetGrain<ITenantGrain>(Key.TenantId).GetConfig();
-        var revoke = config.LeakedKeyAction == ApiKeysConfig.RevokeLeakedKeys && Key.Status.IsLive();
-        await Save(KeyOperations.Leaked, AuditEvents.KeyLeaked(ToApiKey(), report, revoke ? "revoked" : "notified", time.Now()));
+        var revoke = config.LeakedKeyAction == ApiKeysConfig.RevokeLeakedKeys;
+        var now = time.Now();
+        // A key found once is often reported again and again (each scan, each reporter): while it is only recorded,
+        // one event in a while.
+        if (!revoke && now - leakRecorded < LeakReportsApart)
+        {
+            return true;
+        }
+        leakRecorded = now;
+        await Save(KeyOperations.Leaked, AuditEvents.KeyLeaked(ToApiKey(), report, revoke ? "revoked" : "notified", now));
         if (revoke)
         {
             await Retire(KeyStatus.Revoked, null, "leaked");

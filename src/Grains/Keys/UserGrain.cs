@@ -166,23 +166,37 @@ public sealed class UserGrain(
             throw new ApiKeysException(ProblemCode.KeyAlreadyRotated, $"This key was rotated to {successor} already.");
         }
         var description = KeyDescription.Check(request.Description ?? old.Description);
+        // A key in its grace period does not count toward the limit, so a user at the limit can rotate; but no more of
+        // them at once than the limit, or rotating a successor in turn would give any number of working keys.
+        var inGrace = state.State.Keys.Values.Count(k => k.Rotated && k.IsActive(now));
+        if (inGrace > 0 && inGrace >= config.MaxKeysPerUser)
+        {
+            throw new ApiKeysException(ProblemCode.KeyLimitReached,
+                $"{inGrace} rotated keys of this owner still work out their grace period, the most the limit of {config.MaxKeysPerUser} allows; " +
+                "wait for one to end, or revoke it.");
+        }
 
-        // Rotations of a key come through here one at a time (this grain is its owner's), so the check above holds until
-        // the old key names its successor. The old key no longer counts toward the limit, so no limit check: the owner
-        // keeps as many keys as before.
+        // Rotations of a key come through here one at a time (this grain is its owner's), so the checks above hold until
+        // the old key names its successor.
         var issued = await Issue(caller, description, now + lifetime, now, rotatedFrom: keyId);
         ApiKey rotated;
         try
         {
             rotated = await Key(keyId).Rotate(caller, issued.Key.Id, now + grace.Value);
         }
-        catch (ApiKeysException)
+        catch (Exception)
         {
-            // Revoked or suspended meanwhile by someone else: the successor is taken back before anyone saw its token.
-            await Key(issued.Key.Id).Delete();
-            state.State.Keys.Remove(issued.Key.Id);
-            await state.WriteStateAsync();
-            throw;
+            // Revoked or suspended meanwhile, or the call failed: if the old key did not take the successor, the successor
+            // is taken back before anyone saw its token. If it did (the answer alone was lost), the rotation stands.
+            var after = await Key(keyId).Get();
+            if (after?.RotatedTo != issued.Key.Id)
+            {
+                await Key(issued.Key.Id).Delete();
+                state.State.Keys.Remove(issued.Key.Id);
+                await state.WriteStateAsync();
+                throw;
+            }
+            rotated = after;
         }
         state.State.Keys[keyId] = owned with { Expiry = rotated.Expiry, Rotated = true };
         await state.WriteStateAsync();
@@ -312,6 +326,12 @@ public sealed class UserGrain(
             else if (!key.Status.IsLive())
             {
                 state.State.Keys[id] = state.State.Keys[id] with { Retired = true };
+                changed = true;
+            }
+            else if (key.RotatedTo is not null)
+            {
+                // Rotated, though this grain did not hear so: it works out its grace outside the limit.
+                state.State.Keys[id] = state.State.Keys[id] with { Expiry = key.Expiry, Rotated = true };
                 changed = true;
             }
         }
