@@ -74,17 +74,21 @@ public sealed class UserGrain(
         {
             throw new ApiKeysException(ProblemCode.InvalidArgument, "The key's subType is not its owner's kind.", "/subType");
         }
-        var config = await GrainFactory.GetGrain<ITenantGrain>(TenantId).GetConfig();
-        if (!config.ApiKeysEnabled)
-        {
-            throw new ApiKeysException(ProblemCode.ApiKeysDisabled, "API keys are not enabled in this tenant.");
-        }
+        var config = await SettingsWithKeysEnabled();
         await CheckMayGenerate(caller, request.SubType);
         var description = KeyDescription.Check(request.Description);
         var now = time.Now();
         var lifetime = Lifetime(config, request.Expiry, now);
         await CheckBelowLimit(config.MaxKeysPerUser, now);
         return await Issue(caller, description, now + lifetime, now, rotatedFrom: null);
+    }
+
+    /// <summary>The tenant's settings; generating and rotating are refused while the tenant has keys turned off.</summary>
+    async Task<ApiKeysConfig> SettingsWithKeysEnabled()
+    {
+        var config = await GrainFactory.GetGrain<ITenantGrain>(TenantId).GetConfig();
+        return config.ApiKeysEnabled ? config
+            : throw new ApiKeysException(ProblemCode.ApiKeysDisabled, "API keys are not enabled in this tenant.");
     }
 
     /// <summary>A new key's lifetime: the one asked for, or the tenant maximum for this owner's kind, never longer.</summary>
@@ -134,11 +138,7 @@ public sealed class UserGrain(
         {
             throw new ApiKeysException(ProblemCode.KeyNotFound, "No such key.");
         }
-        var config = await GrainFactory.GetGrain<ITenantGrain>(TenantId).GetConfig();
-        if (!config.ApiKeysEnabled)
-        {
-            throw new ApiKeysException(ProblemCode.ApiKeysDisabled, "API keys are not enabled in this tenant.");
-        }
+        var config = await SettingsWithKeysEnabled();
         // The same right as generating: the owner with the Developer role, or a TenantAdmin (also for a client's key).
         await CheckMayGenerate(caller, Owner.Kind);
         if (request.GracePeriod is null)
