@@ -118,8 +118,8 @@ public static class ApiKeysApi
         HttpResponse response)
     {
         var caller = user.Caller();
-        // The key tells whose it is (answering anyone who may not see it as if it did not exist); its owner's grain rotates.
-        var old = await Key(grains, id).Read(caller);
+        // The key tells whose it is; its owner's grain rotates, and answers anyone who may not see the key as if it did not exist.
+        var old = await Key(grains, id).Get() ?? throw new ApiKeysException(ProblemCode.KeyNotFound, "No such key.");
         var issued = await grains.Owner(old.TenantId, old.SubType, old.Sub).RotateKey(caller, old.Id,
             new RotationRequest(body.GracePeriod, body.Expiry, body.Description));
         response.Headers.CacheControl = "no-store";

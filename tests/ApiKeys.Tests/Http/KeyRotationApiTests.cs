@@ -58,6 +58,8 @@ public abstract class KeyRotationApiTests(ApiFixture api)
         await HttpExpect.Error(await tenant.Developer.PostAsJsonAsync(path, new { gracePeriod = 3600 }), HttpStatusCode.BadRequest, "APIKEYS-INVALID-JSON");
         await HttpExpect.Error(await tenant.Developer.PostAsync(path, null), HttpStatusCode.BadRequest, "APIKEYS-INVALID-REQUEST");
         await HttpExpect.Error(await stranger.PostAsJsonAsync(path, new { gracePeriod = "PT1H" }), HttpStatusCode.NotFound, "APIKEYS-KEY-NOT-FOUND");
+        var otherTenant = await HttpTenant.Create(api);
+        await HttpExpect.Error(await otherTenant.Admin.PostAsJsonAsync(path, new { gracePeriod = "PT1H" }), HttpStatusCode.NotFound, "APIKEYS-KEY-NOT-FOUND");
         // The token where its id goes: refused as a credential in a URL, and never echoed.
         var pasted = await HttpExpect.Error(await tenant.Admin.PostAsJsonAsync($"/api/v1/api-keys/{old.Token}/actions/rotate", new { gracePeriod = "PT1H" }),
             HttpStatusCode.BadRequest, "APIKEYS-TOKEN-IN-URL");
