@@ -21,6 +21,8 @@ public enum ProblemCode
     LastTenantAdmin,
     KeyNotSuspended,
     KeyAlreadyRotated,
+    InsufficientScope,
+    ScopesRequired,
 }
 
 /// <summary>A rule of the product refused the call. Carries no secret, so it may be shown to the caller.</summary>

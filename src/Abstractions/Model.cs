@@ -45,12 +45,23 @@ public static class TenantRoleNames
 }
 
 /// <summary>The authenticated user on whose behalf a grain call is made.</summary>
+/// <param name="Withheld">
+/// Roles the credential may not use although the user holds them: a scoped key without <c>apikeys:admin</c> acts
+/// without its owner's TenantAdmin role (see <see cref="KeyScopes"/>).
+/// </param>
 [GenerateSerializer, Immutable, Alias("ApiKeys.Caller")]
-public sealed record Caller([property: Id(0)] string TenantId, [property: Id(1)] string UserId);
+public sealed record Caller([property: Id(0)] string TenantId, [property: Id(1)] string UserId,
+    [property: Id(2)] TenantRoles Withheld = TenantRoles.None)
+{
+    /// <summary>The roles this call may use, of those the user holds now.</summary>
+    public TenantRoles Usable(TenantRoles held) => held & ~Withheld;
+}
 
 /// <summary>A key as Qlik's API shows it, with ours after <c>LastUsed</c> (absent unless set); never carries the secret.</summary>
 /// <param name="RotatedFrom">The key this one replaced in a rotation.</param>
 /// <param name="RotatedTo">The key that replaced this one; this key then works until its expiry, the end of its grace.</param>
+/// <param name="Scopes">The scopes the key grants; null grants every scope (see <see cref="KeyScopes"/>).</param>
+/// <param name="AllowedCidrs">The client ranges the key may be used from; null allows any (see <see cref="ApiKeys.AllowedCidrs"/>).</param>
 [GenerateSerializer, Immutable, Alias("ApiKeys.ApiKey")]
 public sealed record ApiKey(
     [property: Id(0)] string Id,
@@ -65,7 +76,9 @@ public sealed record ApiKey(
     [property: Id(9)] DateTimeOffset LastUpdated,
     [property: Id(10)] DateTimeOffset? LastUsed = null,
     [property: Id(11)] string? RotatedFrom = null,
-    [property: Id(12)] string? RotatedTo = null)
+    [property: Id(12)] string? RotatedTo = null,
+    [property: Id(13)] IReadOnlyList<string>? Scopes = null,
+    [property: Id(14)] IReadOnlyList<string>? AllowedCidrs = null)
 {
     /// <summary>
     /// Whether <paramref name="caller"/> owns this key: a member's key of the same tenant and id. An external client is
@@ -85,12 +98,29 @@ public sealed record IssuedApiKey([property: Id(0)] ApiKey Key, [property: Id(1)
 /// <summary>What a caller asks for when generating a key.</summary>
 /// <param name="Sub">Owner of the new key; the caller's own user id when omitted.</param>
 /// <param name="Expiry">ISO 8601 duration; the tenant maximum when omitted.</param>
+/// <param name="Scopes">Null: unrestricted (the tenant's <c>require_scopes</c> may refuse that).</param>
+/// <param name="AllowedCidrs">Null: the tenant's <c>default_allowed_cidrs</c>, or any address when it has none.</param>
 [GenerateSerializer, Immutable, Alias("ApiKeys.KeyRequest")]
 public sealed record KeyRequest(
     [property: Id(0)] string? Description,
     [property: Id(1)] string? Expiry = null,
     [property: Id(2)] string? Sub = null,
-    [property: Id(3)] KeySubType SubType = KeySubType.User);
+    [property: Id(3)] KeySubType SubType = KeySubType.User,
+    [property: Id(4)] IReadOnlyList<string?>? Scopes = null,
+    [property: Id(5)] IReadOnlyList<string?>? AllowedCidrs = null);
+
+/// <summary>
+/// A change to a key (Qlik's PATCH, which replaces the description, and ours for its restrictions); only what is set
+/// changes. Setting <see cref="Scopes"/> or <see cref="AllowedCidrs"/> to null lifts that restriction: a TenantAdmin's
+/// right, as any widening is; the owner may only narrow.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("ApiKeys.KeyChange")]
+public sealed record KeyChange(
+    [property: Id(0)] string? Description = null,
+    [property: Id(1)] bool SetsScopes = false,
+    [property: Id(2)] IReadOnlyList<string?>? Scopes = null,
+    [property: Id(3)] bool SetsAllowedCidrs = false,
+    [property: Id(4)] IReadOnlyList<string?>? AllowedCidrs = null);
 
 [GenerateSerializer, Immutable, Alias("ApiKeys.Tenant")]
 public sealed record Tenant(

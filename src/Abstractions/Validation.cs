@@ -10,9 +10,18 @@ public enum ValidationCode
     Revoked,
     TenantDisabled,
     Suspended,
+
+    /// <summary>The key does not grant a scope the call asked for.</summary>
+    InsufficientScope,
+
+    /// <summary>The key may only be used from certain addresses, and the client's is not one of them (or is unknown).</summary>
+    IpNotAllowed,
 }
 
 /// <summary>The answer to "who is this key?": the identity it acts as, or the reason it is refused.</summary>
+/// <param name="Scopes">A valid key's scopes; null when it grants every scope.</param>
+/// <param name="AllowedCidrs">A valid key's allowed client ranges; null when any address may use it.</param>
+/// <param name="MissingScopes">With <see cref="ValidationCode.InsufficientScope"/>: the requested scopes the key does not grant.</param>
 [GenerateSerializer, Immutable, Alias("ApiKeys.Validation")]
 public sealed record Validation(
     [property: Id(0)] ValidationCode Code,
@@ -21,7 +30,10 @@ public sealed record Validation(
     [property: Id(3)] string? Sub = null,
     [property: Id(4)] KeySubType SubType = KeySubType.User,
     [property: Id(5)] TenantRoles Roles = TenantRoles.None,
-    [property: Id(6)] DateTimeOffset? Expiry = null)
+    [property: Id(6)] DateTimeOffset? Expiry = null,
+    [property: Id(7)] IReadOnlyList<string>? Scopes = null,
+    [property: Id(8)] IReadOnlyList<string>? AllowedCidrs = null,
+    [property: Id(9)] IReadOnlyList<string>? MissingScopes = null)
 {
     public bool Valid => Code == ValidationCode.Valid;
 

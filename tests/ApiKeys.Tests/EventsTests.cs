@@ -36,7 +36,7 @@ public abstract class EventsTests(ClusterFixture fixture)
         var scenario = await Scenario.Create(fixture.Client);
         var kept = await scenario.Generate(description: "kept");
         var removed = await scenario.Generate(description: "removed");
-        await scenario.Key(kept.Key.Id).Rename(scenario.Developer, "renamed");
+        await scenario.Key(kept.Key.Id).Update(scenario.Developer, new KeyChange("renamed"));
         await scenario.Grains.User(scenario.Admin).RevokeKey(scenario.Admin, kept.Key.Id);
         await scenario.Grains.User(scenario.Developer).DeleteKey(scenario.Developer, removed.Key.Id);
 
@@ -139,7 +139,7 @@ public abstract class EventsTests(ClusterFixture fixture)
         var before = (await fixture.Events(scenario.TenantId)).Count;
 
         await Expect.Refused(ProblemCode.TenantAdminRequired, () => scenario.Grains.User(scenario.Developer).RevokeKey(scenario.Developer, key.Key.Id));
-        await Expect.Refused(ProblemCode.DescriptionInvalid, () => scenario.Key(key.Key.Id).Rename(scenario.Developer, ""));
+        await Expect.Refused(ProblemCode.DescriptionInvalid, () => scenario.Key(key.Key.Id).Update(scenario.Developer, new KeyChange("")));
         await Expect.Refused(ProblemCode.InvalidSetting, () => scenario.Tenant.UpdateConfig(scenario.Admin, new ApiKeysConfigChange(MaxKeysPerUser: 1001)));
         await Expect.Refused(ProblemCode.TenantAdminRequired, () => scenario.Tenant.SetRoles(scenario.Developer, "dev", TenantRoles.TenantAdmin));
 

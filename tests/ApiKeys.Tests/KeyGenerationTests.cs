@@ -90,7 +90,7 @@ public abstract class KeyGenerationTests(ClusterFixture fixture)
 
         await Expect.Refused(ProblemCode.DescriptionInvalid, () => scenario.Generate(description: issued.Token));
         await Expect.Refused(ProblemCode.DescriptionInvalid, () => scenario.Generate(description: $"prod key: {issued.Token} (do not share)"));
-        await Expect.Refused(ProblemCode.DescriptionInvalid, () => scenario.Key(issued.Key.Id).Rename(scenario.Developer, "was " + issued.Token));
+        await Expect.Refused(ProblemCode.DescriptionInvalid, () => scenario.Key(issued.Key.Id).Update(scenario.Developer, new KeyChange("was " + issued.Token)));
         // The prefix alone, or a token that fails its checksum, is just text.
         await scenario.Generate(description: "qlk_ tokens rotate monthly");
         await scenario.Generate(description: issued.Token[..^1] + (issued.Token[^1] == '0' ? '1' : '0'));

@@ -9,14 +9,14 @@ public abstract class KeyLifecycleTests(ClusterFixture fixture)
         var issued = await scenario.Generate(description: "old");
         fixture.Time.Advance(TimeSpan.FromSeconds(5));
 
-        var renamed = await scenario.Key(issued.Key.Id).Rename(scenario.Developer, "new");
-        var byAdmin = await scenario.Key(issued.Key.Id).Rename(scenario.Admin, "newer");
+        var renamed = await scenario.Key(issued.Key.Id).Update(scenario.Developer, new KeyChange("new"));
+        var byAdmin = await scenario.Key(issued.Key.Id).Update(scenario.Admin, new KeyChange("newer"));
 
         Assert.Equal("new", renamed.Description);
         Assert.Equal(issued.Key with { Description = "newer", LastUpdated = byAdmin.LastUpdated }, byAdmin);
         Assert.True(byAdmin.LastUpdated > issued.Key.LastUpdated);
         Assert.True((await fixture.Client.ValidateKey(issued.Token)).Valid);
-        await Expect.Refused(ProblemCode.DescriptionInvalid, () => scenario.Key(issued.Key.Id).Rename(scenario.Developer, ""));
+        await Expect.Refused(ProblemCode.DescriptionInvalid, () => scenario.Key(issued.Key.Id).Update(scenario.Developer, new KeyChange("")));
     }
 
     [Fact]
@@ -26,7 +26,7 @@ public abstract class KeyLifecycleTests(ClusterFixture fixture)
         var issued = await scenario.Generate();
         var other = await scenario.AddUser("other-dev", TenantRoles.Developer);
 
-        await Expect.Refused(ProblemCode.KeyNotFound, () => scenario.Key(issued.Key.Id).Rename(other, "mine now"));
+        await Expect.Refused(ProblemCode.KeyNotFound, () => scenario.Key(issued.Key.Id).Update(other, new KeyChange("mine now")));
         await Expect.Refused(ProblemCode.KeyNotFound, () => fixture.Client.User(other).DeleteKey(other, issued.Key.Id));
         await Expect.Refused(ProblemCode.KeyNotFound, () => fixture.Client.User(scenario.Developer).DeleteKey(other, issued.Key.Id));
         var listed = await fixture.Client.GetGrain<IKeyCatalogGrain>(0).List(other, new KeyQuery(Sub: "dev"));

@@ -18,7 +18,7 @@ public abstract class SecretStorageTests(ClusterFixture fixture)
         await scenario.Grains.User(scenario.Admin).RevokeKey(scenario.Admin, issued[0].Key.Id);
         await fixture.Client.ValidateKey(issued[0].Token);
         await fixture.Client.ValidateKey(ApiKeyToken.Issue(issued[1].Key.Id).Token);
-        await scenario.Key(issued[1].Key.Id).Rename(scenario.Developer, "renamed");
+        await scenario.Key(issued[1].Key.Id).Update(scenario.Developer, new KeyChange("renamed"));
         await scenario.Grains.User(scenario.Developer).DeleteKey(scenario.Developer, issued[2].Key.Id);
         foreach (var key in issued)
         {

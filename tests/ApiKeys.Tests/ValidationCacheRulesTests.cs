@@ -14,7 +14,7 @@ public sealed class ValidationCacheRulesTests
 
     Validation Valid(string tenantId = "t1") => new(ValidationCode.Valid, keyId, tenantId, "dev", KeySubType.User, TenantRoles.Developer, Now.AddHours(1));
 
-    bool Answers(DateTimeOffset? at = null, byte[]? hash = null) => cache.TryGet(keyId, hash ?? secretHash, at ?? Now, out _);
+    bool Answers(DateTimeOffset? at = null, byte[]? hash = null) => cache.TryGet(keyId, hash ?? secretHash, at ?? Now, default, out _);
 
     [Fact]
     public void A_valid_answer_is_used_for_the_same_secret_only_and_only_before_the_keys_expiry()
@@ -86,7 +86,7 @@ public sealed class ValidationCacheRulesTests
         shortLived.HeardAllUntil(Stopwatch.GetTimestamp());
         shortLived.Keep(keyId, secretHash, Valid(), shortLived.BeforeAsking());
 
-        Assert.False(shortLived.TryGet(keyId, secretHash, Now, out _));
+        Assert.False(shortLived.TryGet(keyId, secretHash, Now, default, out _));
         shortLived.DropStale();
         Assert.Equal(0, shortLived.Count);
     }

@@ -15,17 +15,27 @@ public interface IApiKeyGrain : IGrainWithStringKey
 
     /// <summary>
     /// The hot path: checks the presented secret's hash in constant time, then status, expiry (against the clock, so a key
-    /// is refused from its expiry instant) and the tenant's kill switch. Does no I/O; usage is counted in memory.
+    /// is refused from its expiry instant), the tenant's kill switch, and the key's allowed ranges and scopes against
+    /// <paramref name="request"/>. Does no I/O; usage is counted in memory.
     /// </summary>
     [ReadOnly]
-    ValueTask<Validation> Validate(byte[] secretHash);
+    ValueTask<Validation> Validate(byte[] secretHash, AccessRequest request);
 
     /// <summary>The key as its owner or a TenantAdmin of its tenant sees it.</summary>
     /// <exception cref="ApiKeysException"><see cref="ProblemCode.KeyNotFound"/> when absent or not visible to the caller.</exception>
     Task<ApiKey> Read(Caller caller);
 
-    /// <summary>Owner or TenantAdmin: changes the description only.</summary>
-    Task<ApiKey> Rename(Caller caller, string description);
+    /// <summary>
+    /// Owner or TenantAdmin: changes the description, the scopes and the allowed ranges. The owner may only narrow the
+    /// restrictions; widening or lifting them is a TenantAdmin's. No front end answers with the old restrictions once
+    /// this returns.
+    /// </summary>
+    /// <exception cref="ApiKeysException">
+    /// <see cref="ProblemCode.KeyNotFound"/>, <see cref="ProblemCode.DescriptionInvalid"/>, <see cref="ProblemCode.InvalidArgument"/>,
+    /// <see cref="ProblemCode.TenantAdminRequired"/> (widening by the owner), <see cref="ProblemCode.KeyNotActive"/>
+    /// (restrictions of a key that is over).
+    /// </exception>
+    Task<ApiKey> Update(Caller caller, KeyChange change);
 
     /// <summary>
     /// Called by the caller's user grain once it has checked that the caller is a TenantAdmin (see

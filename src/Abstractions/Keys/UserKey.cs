@@ -34,7 +34,7 @@ public static class UserKey
 
     /// <summary>Whether the caller holds TenantAdmin in their tenant now; roles are always read at the time of the call.</summary>
     public static async Task<bool> IsTenantAdmin(this IGrainFactory grains, Caller caller) =>
-        (await grains.User(caller).GetRoles()).HasFlag(TenantRoles.TenantAdmin);
+        caller.Usable(await grains.User(caller).GetRoles()).HasFlag(TenantRoles.TenantAdmin);
 
     /// <exception cref="ApiKeysException"><see cref="ProblemCode.TenantAdminRequired"/> with <paramref name="refusal"/>, unless <see cref="IsTenantAdmin"/>.</exception>
     public static async Task RequireTenantAdmin(this IGrainFactory grains, Caller caller, string refusal)

@@ -10,6 +10,8 @@ namespace ApiKeys;
 /// <param name="ExcessiveUsageFactor">Ours: a key validated this many times more often than its own recent baseline is reported; 0 turns it off.</param>
 /// <param name="MaxRotationGrace">Ours: ISO 8601 duration, the longest a rotated key keeps working beside its successor (PT0S..P30D).</param>
 /// <param name="LeakedKeyAction">Ours: what a report that a key leaked does, <c>revoke</c> it at once or only record it (<c>notify</c>).</param>
+/// <param name="RequireScopes">Ours: every new key must name its scopes.</param>
+/// <param name="DefaultAllowedCidrs">Ours: the allowed ranges of a new key that names none; null or empty for none.</param>
 [GenerateSerializer, Immutable, Alias("ApiKeys.ApiKeysConfig")]
 public sealed record ApiKeysConfig(
     [property: Id(0)] bool ApiKeysEnabled,
@@ -19,7 +21,9 @@ public sealed record ApiKeysConfig(
     [property: Id(4)] int ExcessiveUsagePerMinute = ApiKeysConfig.DefaultExcessiveUsagePerMinute,
     [property: Id(5)] int ExcessiveUsageFactor = ApiKeysConfig.DefaultExcessiveUsageFactor,
     [property: Id(6)] string MaxRotationGrace = ApiKeysConfig.DefaultMaxRotationGrace,
-    [property: Id(7)] string LeakedKeyAction = ApiKeysConfig.RevokeLeakedKeys)
+    [property: Id(7)] string LeakedKeyAction = ApiKeysConfig.RevokeLeakedKeys,
+    [property: Id(8)] bool RequireScopes = false,
+    [property: Id(9)] IReadOnlyList<string>? DefaultAllowedCidrs = null)
 {
     public const string RevokeLeakedKeys = "revoke";
     public const string NotifyLeakedKeys = "notify";
@@ -67,6 +71,9 @@ public sealed record ApiKeysConfig(
         {
             throw new ApiKeysException(ProblemCode.InvalidSetting, "leaked_key_action is revoke or notify.", "/leaked_key_action");
         }
+        var defaultCidrs = change.DefaultAllowedCidrs is { } cidrs
+            ? AllowedCidrs.Check(cidrs, "/default_allowed_cidrs", ProblemCode.InvalidSetting, allowEmpty: true)
+            : DefaultAllowedCidrs;
         return new ApiKeysConfig(
             change.ApiKeysEnabled ?? ApiKeysEnabled,
             maxExpiry,
@@ -75,7 +82,9 @@ public sealed record ApiKeysConfig(
             change.ExcessiveUsagePerMinute ?? ExcessiveUsagePerMinute,
             change.ExcessiveUsageFactor ?? ExcessiveUsageFactor,
             maxGrace,
-            change.LeakedKeyAction ?? LeakedKeyAction);
+            change.LeakedKeyAction ?? LeakedKeyAction,
+            change.RequireScopes ?? RequireScopes,
+            defaultCidrs is { Count: > 0 } ? defaultCidrs : null);
     }
 }
 
@@ -93,7 +102,9 @@ public sealed record ApiKeysConfigChange(
     [property: Id(4)] int? ExcessiveUsagePerMinute = null,
     [property: Id(5)] int? ExcessiveUsageFactor = null,
     [property: Id(6)] string? MaxRotationGrace = null,
-    [property: Id(7)] string? LeakedKeyAction = null);
+    [property: Id(7)] string? LeakedKeyAction = null,
+    [property: Id(8)] bool? RequireScopes = null,
+    [property: Id(9)] IReadOnlyList<string?>? DefaultAllowedCidrs = null);
 
 /// <summary>Qlik's <c>ApiKeysConfig</c>, with its snake_case names, and our two excessive-usage settings.</summary>
 /// <param name="MaxApiKeyExpiry">ISO 8601 duration: the longest lifetime of a new key.</param>
@@ -103,6 +114,8 @@ public sealed record ApiKeysConfigChange(
 /// <param name="ExcessiveUsageFactor">Ours: how many times its own recent per-minute baseline a key may be validated before an excessive-usage event; 0 is off.</param>
 /// <param name="MaxRotationGrace">Ours: ISO 8601 duration, PT0S to P30D: the longest grace period a rotation may give the old key.</param>
 /// <param name="LeakedKeyAction">Ours: <c>revoke</c> (default) revokes a key reported leaked at once; <c>notify</c> only records the report.</param>
+/// <param name="RequireScopes">Ours: when true, generating a key without scopes is refused (400 SCOPES-REQUIRED).</param>
+/// <param name="DefaultAllowedCidrs">Ours: up to 100 address ranges given to new keys that set no allowedCidrs; empty for none.</param>
 public sealed record ApiKeysConfigBody(
     [property: JsonPropertyName("api_keys_enabled")] bool ApiKeysEnabled,
     [property: JsonPropertyName("max_api_key_expiry")] string MaxApiKeyExpiry,
@@ -111,7 +124,9 @@ public sealed record ApiKeysConfigBody(
     [property: JsonPropertyName("excessive_usage_per_minute")] int ExcessiveUsagePerMinute,
     [property: JsonPropertyName("excessive_usage_factor")] int ExcessiveUsageFactor,
     [property: JsonPropertyName("max_rotation_grace")] string MaxRotationGrace,
-    [property: JsonPropertyName("leaked_key_action")] string LeakedKeyAction)
+    [property: JsonPropertyName("leaked_key_action")] string LeakedKeyAction,
+    [property: JsonPropertyName("require_scopes")] bool RequireScopes,
+    [property: JsonPropertyName("default_allowed_cidrs")] IReadOnlyList<string> DefaultAllowedCidrs)
 {
     /// <summary>
     /// Each setting by the name the API, the console and the events give it, with its type and how an admin's change
@@ -129,5 +144,6 @@ public sealed record ApiKeysConfigBody(
 
     public static ApiKeysConfigBody From(ApiKeysConfig config) =>
         new(config.ApiKeysEnabled, config.MaxApiKeyExpiry, config.MaxKeysPerUser, config.ScimExternalClientExpiry,
-            config.ExcessiveUsagePerMinute, config.ExcessiveUsageFactor, config.MaxRotationGrace, config.LeakedKeyAction);
+            config.ExcessiveUsagePerMinute, config.ExcessiveUsageFactor, config.MaxRotationGrace, config.LeakedKeyAction,
+            config.RequireScopes, config.DefaultAllowedCidrs ?? []);
 }

@@ -15,29 +15,33 @@ public static class ApiKeysApi
             .WithTags("API keys")
             .RequireAuthorization(CallerClaims.MemberPolicy);
 
-        keys.MapGet("/", List).WithName("listApiKeys").ProducesErrors(ErrorTypes.InvalidArgument)
+        keys.MapGet("/", List).WithName("listApiKeys").RequireKeyScope(KeyScopes.KeysRead).ProducesErrors(ErrorTypes.InvalidArgument)
             .WithSummary("List and search keys")
             .WithDescription("A TenantAdmin sees the tenant's keys, anyone else their own. Filters, search (q), sort and cursor paging.");
-        keys.MapPost("/", Create).WithName("createApiKey")
+        keys.MapPost("/", Create).WithName("createApiKey").RequireKeyScope(KeyScopes.KeysWrite)
             .ProducesErrors(ErrorTypes.InvalidArgument, ErrorTypes.InvalidDescription, ErrorTypes.InvalidDuration, ErrorTypes.ExpiryTooLong,
                 ErrorTypes.Disabled, ErrorTypes.DeveloperRequired, ErrorTypes.TenantAdminRequired, ErrorTypes.Limit, ErrorTypes.UserNotFound)
             .WithSummary("Generate a key")
             .WithDescription("Generates a key for the caller, or as a TenantAdmin for another member or an external client. The token is in this response only.");
-        keys.MapGet("/{id}", Get).WithName("getApiKey").ProducesErrors(ErrorTypes.KeyNotFound)
+        keys.MapGet("/{id}", Get).WithName("getApiKey").RequireKeyScope(KeyScopes.KeysRead).ProducesErrors(ErrorTypes.KeyNotFound)
             .WithSummary("Get a key")
             .WithDescription("One key, if the caller owns it or is a TenantAdmin of its tenant.");
-        keys.MapPatch("/{id}", Rename).WithName("patchApiKey").ProducesErrors(ErrorTypes.InvalidPatch, ErrorTypes.InvalidDescription, ErrorTypes.KeyNotFound)
+        keys.MapPatch("/{id}", Update).WithName("patchApiKey").RequireKeyScope(KeyScopes.KeysWrite)
+            .ProducesErrors(ErrorTypes.InvalidPatch, ErrorTypes.InvalidDescription, ErrorTypes.InvalidArgument, ErrorTypes.TenantAdminRequired,
+                ErrorTypes.KeyNotFound, ErrorTypes.NotActive)
             .Accepts<PatchOperation[]>("application/json", "application/json-patch+json")
-            .WithSummary("Rename a key")
-            .WithDescription("A JSON Patch 'replace' of /description.");
-        keys.MapDelete("/{id}", Delete).WithName("deleteApiKey").ProducesErrors(ErrorTypes.KeyNotFound, ErrorTypes.NotActive)
+            .WithSummary("Change a key")
+            .WithDescription("A JSON Patch 'replace' of /description, /scopes or /allowedCidrs (null lifts the restriction). The owner " +
+                "may only narrow scopes and ranges; widening or lifting them needs a TenantAdmin. No front end answers with the " +
+                "old restrictions once this returns.");
+        keys.MapDelete("/{id}", Delete).WithName("deleteApiKey").RequireKeyScope(KeyScopes.KeysWrite).ProducesErrors(ErrorTypes.KeyNotFound, ErrorTypes.NotActive)
             .WithSummary("Delete a key")
             .WithDescription("The owner removes their key; a TenantAdmin deleting another user's key revokes it.");
-        keys.MapPost("/{id}/actions/revoke", Revoke).WithName("revokeApiKey")
+        keys.MapPost("/{id}/actions/revoke", Revoke).WithName("revokeApiKey").RequireKeyScope(KeyScopes.Admin)
             .ProducesErrors(ErrorTypes.TenantAdminRequired, ErrorTypes.KeyNotFound, ErrorTypes.NotActive)
             .WithSummary("Revoke a key")
             .WithDescription("TenantAdmin: revokes an active key. Final: a revoked key never validates again.");
-        keys.MapPost("/{id}/actions/rotate", Rotate).WithName("rotateApiKey")
+        keys.MapPost("/{id}/actions/rotate", Rotate).WithName("rotateApiKey").RequireKeyScope(KeyScopes.KeysWrite)
             .ProducesErrors(ErrorTypes.InvalidArgument, ErrorTypes.InvalidDescription, ErrorTypes.InvalidDuration, ErrorTypes.ExpiryTooLong,
                 ErrorTypes.Disabled, ErrorTypes.DeveloperRequired, ErrorTypes.TenantAdminRequired, ErrorTypes.KeyNotFound, ErrorTypes.NotActive,
                 ErrorTypes.AlreadyRotated)
@@ -46,19 +50,19 @@ public static class ApiKeysApi
                 "and rotatedFrom. The old key works for gracePeriod (PT0S: not at all; at most the tenant's max_rotation_grace), " +
                 "never past its own expiry, then is refused as expired; it shows rotatedTo and no longer counts toward the limit. " +
                 "A key rotates once: a second call is 409 ALREADY-ROTATED.");
-        keys.MapPost("/{id}/actions/suspend", Suspend).WithName("suspendApiKey")
+        keys.MapPost("/{id}/actions/suspend", Suspend).WithName("suspendApiKey").RequireKeyScope(KeyScopes.Admin)
             .ProducesErrors(ErrorTypes.InvalidArgument, ErrorTypes.TenantAdminRequired, ErrorTypes.KeyNotFound, ErrorTypes.NotActive)
             .WithSummary("Suspend a key")
             .WithDescription("TenantAdmin: stops an active key until it is resumed (validation answers suspended). It keeps its " +
                 "expiry and its place under the per-user limit. Body optional: {\"reason\"}.");
-        keys.MapPost("/{id}/actions/resume", Resume).WithName("resumeApiKey")
+        keys.MapPost("/{id}/actions/resume", Resume).WithName("resumeApiKey").RequireKeyScope(KeyScopes.Admin)
             .ProducesErrors(ErrorTypes.InvalidArgument, ErrorTypes.TenantAdminRequired, ErrorTypes.KeyNotFound, ErrorTypes.NotSuspended)
             .WithSummary("Resume a key")
             .WithDescription("TenantAdmin: a suspended key validates again, unless it expired meanwhile. Body optional: {\"reason\"}.");
-        keys.MapPost("/actions/revoke", RevokeMany).WithName("revokeApiKeys").ProducesErrors(ErrorTypes.InvalidArgument, ErrorTypes.TenantAdminRequired)
+        keys.MapPost("/actions/revoke", RevokeMany).WithName("revokeApiKeys").RequireKeyScope(KeyScopes.Admin).ProducesErrors(ErrorTypes.InvalidArgument, ErrorTypes.TenantAdminRequired)
             .WithSummary("Revoke keys in bulk")
             .WithDescription("TenantAdmin: revokes up to 100 keys, reporting each id's outcome.");
-        keys.MapPost("/actions/delete-mine", DeleteMine).WithName("deleteMyApiKeys")
+        keys.MapPost("/actions/delete-mine", DeleteMine).WithName("deleteMyApiKeys").RequireKeyScope(KeyScopes.KeysWrite)
             .WithSummary("Delete all my keys")
             .WithDescription("Removes every key the caller owns.");
         return app;
@@ -85,7 +89,8 @@ public static class ApiKeysApi
         }
         var owner = body.Sub ?? caller.UserId;
         Ids.Check(owner, "/sub");
-        var issued = await grains.Owner(caller.TenantId, subType, owner).GenerateKey(caller, new KeyRequest(body.Description, body.Expiry, body.Sub, subType));
+        var issued = await grains.Owner(caller.TenantId, subType, owner).GenerateKey(caller,
+            new KeyRequest(body.Description, body.Expiry, body.Sub, subType, body.Scopes, body.AllowedCidrs));
         // The token is shown once: no cache may keep this response.
         response.Headers.CacheControl = "no-store";
         return TypedResults.Created($"/api/v1/api-keys/{issued.Key.Id}", ApiKeyWithToken.From(issued));
@@ -94,10 +99,19 @@ public static class ApiKeysApi
     static async Task<Ok<ApiKey>> Get(string id, ClaimsPrincipal user, IGrainFactory grains) =>
         TypedResults.Ok(await Key(grains, id).Read(user.Caller()));
 
-    static async Task<NoContent> Rename(string id, PatchOperation[] patch, ClaimsPrincipal user, IGrainFactory grains)
+    static async Task<NoContent> Update(string id, PatchOperation[] patch, ClaimsPrincipal user, IGrainFactory grains)
     {
-        var description = JsonPatch.Replacements(patch, "/description").Select(r => JsonPatch.String(r.Index, r.Value)).ToList().Last();
-        await Key(grains, id).Rename(user.Caller(), description);
+        var change = new KeyChange();
+        foreach (var (index, path, value) in JsonPatch.Replacements(patch, "/description", "/scopes", "/allowedCidrs"))
+        {
+            change = path switch
+            {
+                "/description" => change with { Description = JsonPatch.String(index, value) },
+                "/scopes" => change with { SetsScopes = true, Scopes = JsonPatch.StringsOrNull(index, value) },
+                _ => change with { SetsAllowedCidrs = true, AllowedCidrs = JsonPatch.StringsOrNull(index, value) },
+            };
+        }
+        await Key(grains, id).Update(user.Caller(), change);
         return TypedResults.NoContent();
     }
 
@@ -254,7 +268,10 @@ public sealed record KeyList(IReadOnlyList<ApiKey> Data, Links Links);
 /// <param name="Expiry">ISO 8601 duration such as PT24H; defaults to the tenant's maximum.</param>
 /// <param name="Sub">The owner; the caller when omitted. Another user, or an external client, needs TenantAdmin.</param>
 /// <param name="SubType"><c>user</c> (default) or <c>externalClient</c>.</param>
-public sealed record CreateKeyRequest(string? Description, string? Expiry = null, string? Sub = null, string? SubType = null);
+/// <param name="Scopes">Ours: 1 to 50 scope names the key grants (orders:read; orders:* for all under orders:); absent or null for every scope.</param>
+/// <param name="AllowedCidrs">Ours: 1 to 100 IPv4 or IPv6 ranges the key may be used from; absent for the tenant's default_allowed_cidrs, or any address.</param>
+public sealed record CreateKeyRequest(string? Description, string? Expiry = null, string? Sub = null, string? SubType = null,
+    IReadOnlyList<string?>? Scopes = null, IReadOnlyList<string?>? AllowedCidrs = null);
 
 /// <summary>Qlik's <c>ApiKeyWithToken</c>: the key and, this once, its token.</summary>
 public sealed record ApiKeyWithToken(
@@ -269,7 +286,9 @@ public sealed record ApiKeyWithToken(
     DateTimeOffset Created,
     DateTimeOffset LastUpdated,
     string Token,
-    string? RotatedFrom = null)
+    string? RotatedFrom = null,
+    IReadOnlyList<string>? Scopes = null,
+    IReadOnlyList<string>? AllowedCidrs = null)
 {
     /// <summary>Whatever prints this record (a debugger, a log line) must not print the token.</summary>
     public override string ToString() => $"ApiKeyWithToken {{ Id = {Id}, TenantId = {TenantId}, Token = (redacted) }}";
@@ -278,7 +297,7 @@ public sealed record ApiKeyWithToken(
     {
         var key = issued.Key;
         return new(key.Id, key.TenantId, key.Description, key.Status, key.Sub, key.SubType, key.Expiry, key.CreatedByUser,
-            key.Created, key.LastUpdated, issued.Token, key.RotatedFrom);
+            key.Created, key.LastUpdated, issued.Token, key.RotatedFrom, key.Scopes, key.AllowedCidrs);
     }
 }
 

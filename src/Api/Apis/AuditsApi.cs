@@ -19,10 +19,10 @@ public static class AuditsApi
             .RequireAuthorization(CallerClaims.MemberPolicy)
             .ProducesErrors(ErrorTypes.TenantAdminRequired);
 
-        audits.MapGet("/", List).WithName("listAudits").ProducesErrors(ErrorTypes.InvalidArgument)
+        audits.MapGet("/", List).WithName("listAudits").RequireKeyScope(KeyScopes.Admin).ProducesErrors(ErrorTypes.InvalidArgument)
             .WithSummary("List events")
             .WithDescription("TenantAdmin: the tenant's events, newest first; filter by type, keyId, userId and a time range; cursor paging.");
-        audits.MapGet("/{id}", Get).WithName("getAudit").ProducesErrors(ErrorTypes.EventNotFound)
+        audits.MapGet("/{id}", Get).WithName("getAudit").RequireKeyScope(KeyScopes.Admin).ProducesErrors(ErrorTypes.EventNotFound)
             .WithSummary("Get an event")
             .WithDescription("TenantAdmin: one event of the tenant.");
         return app;

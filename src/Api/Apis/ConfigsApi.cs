@@ -15,10 +15,10 @@ public static class ConfigsApi
             .RequireAuthorization(CallerClaims.MemberPolicy)
             .ProducesErrors(ErrorTypes.TenantNotFound);
 
-        configs.MapGet("/{tenantId}", Get).WithName("getApiKeysConfig")
+        configs.MapGet("/{tenantId}", Get).WithName("getApiKeysConfig").RequireKeyScope(KeyScopes.KeysRead)
             .WithSummary("Get the tenant's settings")
             .WithDescription("Any member of the tenant may read them.");
-        configs.MapPatch("/{tenantId}", Patch).WithName("patchApiKeysConfig")
+        configs.MapPatch("/{tenantId}", Patch).WithName("patchApiKeysConfig").RequireKeyScope(KeyScopes.Admin)
             .ProducesErrors(ErrorTypes.InvalidPatch, ErrorTypes.InvalidSetting, ErrorTypes.InvalidDuration, ErrorTypes.TenantAdminRequired)
             .Accepts<PatchOperation[]>("application/json", "application/json-patch+json")
             .WithSummary("Change the tenant's settings")
@@ -42,6 +42,7 @@ public static class ConfigsApi
             var setting = Paths[path];
             setting.Set(change, setting.Type == typeof(bool) ? JsonPatch.Boolean(index, value)
                 : setting.Type == typeof(int) ? JsonPatch.Integer(index, value)
+                : setting.Type == typeof(IReadOnlyList<string>) ? JsonPatch.Strings(index, value)
                 : JsonPatch.String(index, value));
         }
         await grains.GetGrain<ITenantGrain>(tenantId).UpdateConfig(caller, change);

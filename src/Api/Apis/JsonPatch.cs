@@ -54,6 +54,26 @@ public static class JsonPatch
         }
     }
 
+    /// <summary>An array of strings; each refusal points at the offending item.</summary>
+    public static List<string?> Strings(int index, JsonElement value)
+    {
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            throw Invalid(index, "value", "Expected an array of strings.");
+        }
+        var items = new List<string?>();
+        var i = 0;
+        foreach (var item in value.EnumerateArray())
+        {
+            items.Add(String(index, item, $"value/{i++}"));
+        }
+        return items;
+    }
+
+    /// <summary>An array of strings, or null (which lifts a restriction).</summary>
+    public static List<string?>? StringsOrNull(int index, JsonElement value) =>
+        value.ValueKind == JsonValueKind.Null ? null : Strings(index, value);
+
     public static bool Boolean(int index, JsonElement value) =>
         value.ValueKind is JsonValueKind.True or JsonValueKind.False ? value.GetBoolean() : throw Invalid(index, "value", "Expected true or false.");
 

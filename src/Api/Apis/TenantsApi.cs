@@ -17,7 +17,7 @@ public static class TenantsApi
             .RequireAuthorization(CallerClaims.OperatorPolicy)
             .WithSummary("Create a tenant")
             .WithDescription("Operator: creates a tenant (API keys disabled, Qlik's default limits) and names its first TenantAdmin.");
-        tenants.MapGet("/{tenantId}", Get).WithName("getTenant").ProducesErrors(ErrorTypes.TenantNotFound)
+        tenants.MapGet("/{tenantId}", Get).WithName("getTenant").RequireKeyScope(KeyScopes.KeysRead).ProducesErrors(ErrorTypes.TenantNotFound)
             .RequireAuthorization(CallerClaims.OperatorOrMemberPolicy)
             .WithSummary("Get a tenant")
             .WithDescription("The operator reads any tenant; a member reads their own.");

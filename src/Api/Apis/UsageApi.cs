@@ -15,11 +15,11 @@ public static class UsageApi
             .RequireAuthorization(CallerClaims.MemberPolicy)
             .ProducesErrors(ErrorTypes.InvalidArgument, ErrorTypes.InvalidDuration);
 
-        usage.MapGet("/{id}/usage", KeyUsage).WithName("getApiKeyUsage").ProducesErrors(ErrorTypes.KeyNotFound)
+        usage.MapGet("/{id}/usage", KeyUsage).WithName("getApiKeyUsage").RequireKeyScope(KeyScopes.KeysRead).ProducesErrors(ErrorTypes.KeyNotFound)
             .WithSummary("Get a key's usage")
             .WithDescription("Owner or TenantAdmin: the key's successful and failed validations per bucket over a window ending now " +
                 "(window default PT1H, bucket default PT1M; whole minutes, at most P31D and 1440 buckets).");
-        usage.MapGet("/usage", Top).WithName("getTopApiKeys").ProducesErrors(ErrorTypes.TenantAdminRequired)
+        usage.MapGet("/usage", Top).WithName("getTopApiKeys").RequireKeyScope(KeyScopes.Admin).ProducesErrors(ErrorTypes.TenantAdminRequired)
             .WithSummary("Rank keys by usage")
             .WithDescription("TenantAdmin: the tenant's keys ranked by successful validations over a window ending now (default PT24H, limit default 10).");
         return app;

@@ -15,18 +15,18 @@ public static class UsersApi
             .WithTags("Users and roles")
             .RequireAuthorization(CallerClaims.MemberPolicy);
 
-        users.MapGet("/me", Me).WithName("getMyUser")
+        users.MapGet("/me", Me).WithName("getMyUser").RequireKeyScope(KeyScopes.KeysRead)
             .WithSummary("Get the caller")
             .WithDescription("The caller: user id, tenant and current roles (for an API key, its owner).");
-        users.MapGet("/", List).WithName("listUsers").ProducesErrors(ErrorTypes.TenantAdminRequired)
+        users.MapGet("/", List).WithName("listUsers").RequireKeyScope(KeyScopes.Admin).ProducesErrors(ErrorTypes.TenantAdminRequired)
             .WithSummary("List members")
             .WithDescription("TenantAdmin: the tenant's members and their roles.");
-        users.MapPatch("/{userId}", SetRoles).WithName("patchUser")
+        users.MapPatch("/{userId}", SetRoles).WithName("patchUser").RequireKeyScope(KeyScopes.Admin)
             .ProducesErrors(ErrorTypes.InvalidPatch, ErrorTypes.InvalidArgument, ErrorTypes.TenantAdminRequired, ErrorTypes.UserNotFound, ErrorTypes.LastAdmin)
             .Accepts<PatchOperation[]>("application/json", "application/json-patch+json")
             .WithSummary("Set a member's roles")
             .WithDescription("TenantAdmin: JSON Patch 'replace' of /assignedRoles, e.g. [{\"name\":\"Developer\"}]. Adds the user to the tenant if new.");
-        users.MapDelete("/{userId}", Remove).WithName("deleteUser")
+        users.MapDelete("/{userId}", Remove).WithName("deleteUser").RequireKeyScope(KeyScopes.Admin)
             .ProducesErrors(ErrorTypes.TenantAdminRequired, ErrorTypes.UserNotFound, ErrorTypes.LastAdmin)
             .WithSummary("Remove a member")
             .WithDescription("TenantAdmin: removes the user from the tenant, which revokes their active keys.");
@@ -36,7 +36,8 @@ public static class UsersApi
     static async Task<Ok<UserBody>> Me(ClaimsPrincipal user, IGrainFactory grains)
     {
         var caller = user.Caller();
-        var roles = await grains.User(caller).GetRoles();
+        // A scoped key without apikeys:admin shows the roles it may use, not all its owner holds.
+        var roles = caller.Usable(await grains.User(caller).GetRoles());
         return TypedResults.Ok(new UserBody(caller.UserId, caller.TenantId, RoleRef.From(roles), user.FindFirstValue(CallerClaims.KeyId)));
     }
 

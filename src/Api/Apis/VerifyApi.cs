@@ -25,6 +25,12 @@ public static class VerifyApi
     public const string SubTypeHeader = "X-Sub-Type";
     public const string RolesHeader = "X-Roles";
 
+    /// <summary>The gateway's: the scopes the route needs, space-separated.</summary>
+    public const string RequiredScopesHeader = "X-Required-Scopes";
+
+    /// <summary>Ours, on an acceptance: the key's scopes, space-separated; absent for a key that grants every scope.</summary>
+    public const string ScopesHeader = "X-Scopes";
+
     /// <summary>Says how the id headers are written: <c>percent</c> (see <see cref="IdentityHeader"/>).</summary>
     public const string IdentityEncodingHeader = "X-Identity-Encoding";
 
@@ -33,18 +39,25 @@ public static class VerifyApi
         app.MapPost("/api/v1/api-keys/verify", Verify).WithName("verifyApiKey").WithTags("Validation")
             .AllowAnonymous().WithHttpLogging(HttpLoggingFields.None).ProducesErrors(ErrorTypes.InvalidArgument)
             .WithSummary("Validate a key")
-            .WithDescription("Validates a key sent in the body: 200 with valid, the refusal code, and the identity it acts as.");
+            .WithDescription("Validates a key sent in the body: 200 with valid, the refusal code, and the identity it acts as. " +
+                "Optional: scopes the call needs (insufficientScope unless the key grants all, with missingScopes), and the " +
+                "client's address, which a key with allowedCidrs needs (ipNotAllowed otherwise).");
         // Gateways send every request's credential here: answered by routing itself, before the middleware (logging,
         // error pages, authentication), whose work this endpoint does not need; it screens the URL and answers errors itself.
         // Its services are singletons taken once, so a request never makes a service scope.
         var validator = app.ServiceProvider.GetRequiredService<KeyValidator>();
         var answers = app.ServiceProvider.GetRequiredService<ForwardAuthAnswers>();
-        app.MapGet("/api/v1/auth/verify", (HttpContext context) => ForwardAuth(context, validator, answers)).WithName("forwardAuth").WithTags("Validation")
-            .AllowAnonymous().WithHttpLogging(HttpLoggingFields.None).Produces<VerifyResult>().ProducesErrors(ErrorTypes.Unauthorized)
+        var clients = app.ServiceProvider.GetRequiredService<ClientAddresses>();
+        app.MapGet("/api/v1/auth/verify", (HttpContext context) => ForwardAuth(context, validator, answers, clients)).WithName("forwardAuth").WithTags("Validation")
+            .AllowAnonymous().WithHttpLogging(HttpLoggingFields.None).Produces<VerifyResult>()
+            .ProducesErrors(ErrorTypes.Unauthorized, ErrorTypes.InsufficientScope, ErrorTypes.IpNotAllowed)
             .WithSummary("Forward authentication")
             .WithDescription("Forward authentication (nginx auth_request, Traefik ForwardAuth, Envoy ext_authz): validates the " +
-                "Authorization header; 200 with X-ApiKey-Id, X-Tenant-Id, X-Sub, X-Sub-Type and X-Roles headers (ids percent-encoded " +
-                "outside visible ASCII, as X-Identity-Encoding: percent says), or 401.")
+                "Authorization header; 200 with X-ApiKey-Id, X-Tenant-Id, X-Sub, X-Sub-Type, X-Roles and (for a key with scopes) " +
+                "X-Scopes headers (ids percent-encoded outside visible ASCII, as X-Identity-Encoding: percent says), or 401. " +
+                "The gateway may send X-Required-Scopes (space-separated): a key that lacks one is 403 insufficient_scope. A key " +
+                "with allowedCidrs is 403 from any other client address: the connection's, or from a trusted proxy " +
+                "(Verify:TrustedProxies) the one in its X-Forwarded-For or X-Real-IP header (Verify:ClientAddressHeader).")
             .ShortCircuit();
         return app;
     }
@@ -55,20 +68,38 @@ public static class VerifyApi
         {
             throw new ApiKeysException(ProblemCode.InvalidArgument, "token is required.", "/token");
         }
-        return TypedResults.Ok(VerifyResult.From(await validator.Validate(body.Token)));
+        if (body.Scopes is { Count: > KeyScopes.MaxCount })
+        {
+            throw new ApiKeysException(ProblemCode.InvalidArgument, $"scopes lists at most {KeyScopes.MaxCount} scope names.", "/scopes");
+        }
+        for (var i = 0; i < body.Scopes?.Count; i++)
+        {
+            if (KeyScopes.Flaw(body.Scopes[i]) is { } flaw)
+            {
+                throw new ApiKeysException(ProblemCode.InvalidArgument, $"A scope {flaw}.", $"/scopes/{i}");
+            }
+        }
+        System.Net.IPAddress? client = null;
+        if (body.ClientIp is not null && !AllowedCidrs.TryParseAddress(body.ClientIp, out client))
+        {
+            throw new ApiKeysException(ProblemCode.InvalidArgument, "clientIp is an IPv4 address (four decimal numbers) or an IPv6 address.", "/clientIp");
+        }
+        var request = new AccessRequest(body.Scopes is null ? null : string.Join(' ', body.Scopes), client);
+        return TypedResults.Ok(VerifyResult.From(await validator.Validate(body.Token, request)));
     }
 
     /// <summary>
     /// Completes at once on an answer from the cache, with no allocation of its own: the credential is read in place,
     /// and the answer is one rendered before (<see cref="ForwardAuthAnswers"/>).
     /// </summary>
-    static ValueTask<IResult> ForwardAuth(HttpContext context, KeyValidator validator, ForwardAuthAnswers answers)
+    static ValueTask<IResult> ForwardAuth(HttpContext context, KeyValidator validator, ForwardAuthAnswers answers, ClientAddresses clients)
     {
         if (RequestScreening.Screen(context) is { } refused)
         {
             return Written(refused);
         }
         ValueTask<Validation> validating;
+        AccessRequest request;
         try
         {
             if (!BearerToken.TryFind(context.Request, out var token))
@@ -79,20 +110,23 @@ public static class VerifyApi
             {
                 return ValueTask.FromResult(answers.Refused(ValidationCode.Malformed));
             }
-            validating = validator.Validate(token);
+            var required = context.Request.Headers[RequiredScopesHeader];
+            request = new AccessRequest(required.Count > 1 ? string.Join(' ', required.ToArray()) : required.ToString(), clients.Of(context));
+            validating = validator.Validate(token, request);
         }
         catch (Exception e) when (!context.Response.HasStarted)
         {
             return Failed(context, e);
         }
-        return validating.IsCompletedSuccessfully ? ValueTask.FromResult(answers.For(validating.Result)) : Asked(context, validating, answers);
+        return validating.IsCompletedSuccessfully ? ValueTask.FromResult(answers.For(validating.Result, request))
+            : Asked(context, validating, answers, request);
     }
 
-    static async ValueTask<IResult> Asked(HttpContext context, ValueTask<Validation> validating, ForwardAuthAnswers answers)
+    static async ValueTask<IResult> Asked(HttpContext context, ValueTask<Validation> validating, ForwardAuthAnswers answers, AccessRequest request)
     {
         try
         {
-            return answers.For(await validating);
+            return answers.For(await validating, request);
         }
         catch (Exception e) when (!context.Response.HasStarted)
         {
@@ -160,6 +194,7 @@ public sealed class ForwardAuthAnswers
 {
     readonly Dictionary<ValidationCode, Refusal> byCode;
     readonly Refusal missing;
+    readonly Refusal ipNotAllowed;
     readonly JsonSerializerOptions json;
     readonly System.Runtime.CompilerServices.ConditionalWeakTable<Validation, Acceptance> accepted = [];
     readonly System.Runtime.CompilerServices.ConditionalWeakTable<Validation, Acceptance>.CreateValueCallback render;
@@ -174,13 +209,36 @@ public sealed class ForwardAuthAnswers
         byCode = Enum.GetValues<ValidationCode>().Where(c => c != ValidationCode.Valid)
             .ToDictionary(c => c, c => Make(KeyAuthenticationHandler.Describe(c)));
         missing = Make("This call needs 'Authorization: Bearer <API key>'.");
+        ipNotAllowed = new Refusal(JsonSerializer.SerializeToUtf8Bytes(
+            new ErrorBody([ErrorTypes.IpNotAllowed.With(KeyAuthenticationHandler.Describe(ValidationCode.IpNotAllowed))]), json),
+            StatusCodes.Status403Forbidden, "Bearer error=\"insufficient_scope\", error_description=\"client address not allowed\"");
     }
 
     /// <summary>The answer for a refused key, or for no credential at all (null).</summary>
     public IResult Refused(ValidationCode? code) => code is { } refused ? byCode[refused] : missing;
 
-    /// <summary>The answer to a validation of a presented credential: accepted, or refused for its reason.</summary>
-    public IResult For(Validation validation) => validation.Valid ? Accepted(validation) : Refused(validation.Code);
+    /// <summary>
+    /// The answer to a validation of a presented credential: accepted, or refused for its reason. A key that is good but
+    /// not for this call is 403, as RFC 6750 says: for a scope it lacks, with the scopes the route needs.
+    /// </summary>
+    public IResult For(Validation validation, in AccessRequest request) => validation.Code switch
+    {
+        ValidationCode.Valid => Accepted(validation),
+        ValidationCode.IpNotAllowed => ipNotAllowed,
+        ValidationCode.InsufficientScope => InsufficientScope(validation, request),
+        var code => Refused(code),
+    };
+
+    IResult InsufficientScope(Validation validation, AccessRequest request)
+    {
+        var missingScopes = validation.MissingScopes ?? [];
+        // The scopes come from the gateway's header; only valid scope names go into the quoted challenge.
+        var needed = string.Join(' ', request.EachScope().Where(s => KeyScopes.Flaw(s) is null).Distinct(StringComparer.Ordinal));
+        var body = new ErrorBody([ErrorTypes.InsufficientScope.With($"The API key does not grant: {string.Join(' ', missingScopes)}.",
+            new ErrorSource(Parameter: VerifyApi.RequiredScopesHeader))]);
+        return new Refusal(JsonSerializer.SerializeToUtf8Bytes(body, json), StatusCodes.Status403Forbidden,
+            $"Bearer error=\"insufficient_scope\", scope=\"{needed}\"");
+    }
 
     /// <summary>200 with the identity headers and <see cref="VerifyResult"/>.</summary>
     public IResult Accepted(Validation validation) => accepted.GetValue(validation, render);
@@ -193,13 +251,13 @@ public sealed class ForwardAuthAnswers
         return response.Body.WriteAsync(body).AsTask();
     }
 
-    sealed class Refusal(byte[] body) : IResult
+    sealed class Refusal(byte[] body, int status = StatusCodes.Status401Unauthorized, string challenge = "Bearer error=\"invalid_token\"") : IResult
     {
         public Task ExecuteAsync(HttpContext context)
         {
             var response = context.Response;
-            response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
-            return WriteJson(response, StatusCodes.Status401Unauthorized, body);
+            response.Headers.WWWAuthenticate = challenge;
+            return WriteJson(response, status, body);
         }
     }
 
@@ -210,6 +268,7 @@ public sealed class ForwardAuthAnswers
         readonly StringValues sub = VerifyApi.IdentityHeader(validation.Sub!);
         readonly StringValues subType = validation.SubType.Name();
         readonly StringValues roles = string.Join(',', validation.Roles.Names());
+        readonly StringValues scopes = validation.Scopes is null ? StringValues.Empty : string.Join(' ', validation.Scopes);
         readonly byte[] body = JsonSerializer.SerializeToUtf8Bytes(VerifyResult.From(validation), json);
 
         public Task ExecuteAsync(HttpContext context)
@@ -221,21 +280,30 @@ public sealed class ForwardAuthAnswers
             headers[VerifyApi.SubHeader] = sub;
             headers[VerifyApi.SubTypeHeader] = subType;
             headers[VerifyApi.RolesHeader] = roles;
+            if (scopes.Count > 0)
+            {
+                headers[VerifyApi.ScopesHeader] = scopes;
+            }
             headers[VerifyApi.IdentityEncodingHeader] = Percent;
             return WriteJson(response, StatusCodes.Status200OK, body);
         }
     }
 }
 
-public sealed record VerifyRequest(string? Token)
+/// <param name="Scopes">The scopes the call needs; a key with scopes must grant each.</param>
+/// <param name="ClientIp">The address of the client that presented the key; a key with allowedCidrs needs it.</param>
+public sealed record VerifyRequest(string? Token, IReadOnlyList<string?>? Scopes = null, string? ClientIp = null)
 {
     /// <summary>Whatever prints this record (a debugger, a log line) must not print the token.</summary>
     public override string ToString() => "VerifyRequest { Token = (redacted) }";
 }
 
 /// <summary>The answer to "who is this key?".</summary>
-/// <param name="Code"><c>valid</c>, or why the key is refused: <c>malformed</c>, <c>notFound</c>, <c>expired</c>, <c>revoked</c>, <c>tenantDisabled</c>, <c>suspended</c>.</param>
+/// <param name="Code"><c>valid</c>, or why the key is refused: <c>malformed</c>, <c>notFound</c>, <c>expired</c>, <c>revoked</c>,
+/// <c>tenantDisabled</c>, <c>suspended</c>, <c>insufficientScope</c>, <c>ipNotAllowed</c>.</param>
 /// <param name="Roles">The owner's current roles in the key's tenant.</param>
+/// <param name="Scopes">The key's scopes; absent when it grants every scope.</param>
+/// <param name="MissingScopes">With insufficientScope: the requested scopes the key does not grant.</param>
 public sealed record VerifyResult(
     bool Valid,
     ValidationCode Code,
@@ -244,14 +312,16 @@ public sealed record VerifyResult(
     string? Sub = null,
     KeySubType? SubType = null,
     IReadOnlyList<string>? Roles = null,
-    DateTimeOffset? Expiry = null)
+    DateTimeOffset? Expiry = null,
+    IReadOnlyList<string>? Scopes = null,
+    IReadOnlyList<string>? MissingScopes = null)
 {
     public static VerifyResult From(Validation validation) => validation switch
     {
         { Valid: true } => new(true, validation.Code, validation.KeyId, validation.TenantId, validation.Sub, validation.SubType,
-            validation.Roles.Names(), validation.Expiry),
+            validation.Roles.Names(), validation.Expiry, validation.Scopes),
         // A wrong secret reads as an unknown key: whoever lacks the secret learns nothing, not even the tenant.
         { Code: ValidationCode.NotFound or ValidationCode.Malformed } => new(false, validation.Code),
-        _ => new(false, validation.Code, validation.KeyId, validation.TenantId),
+        _ => new(false, validation.Code, validation.KeyId, validation.TenantId, MissingScopes: validation.MissingScopes),
     };
 }

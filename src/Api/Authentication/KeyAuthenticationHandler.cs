@@ -17,6 +17,7 @@ public sealed class KeyAuthenticationHandler(
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
     KeyValidator validator,
+    ClientAddresses clientAddresses,
     OperatorCredential operatorCredential)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
 {
@@ -37,19 +38,27 @@ public sealed class KeyAuthenticationHandler(
         {
             return Success(CallerClaims.OperatorIdentity(SchemeName));
         }
-        var validation = await validator.Validate(token);
+        // A key's allowed ranges hold on this API too; its scopes are checked per endpoint (KeyScopeHandler).
+        var validation = await validator.Validate(token, new AccessRequest(null, clientAddresses.Of(Context)));
         if (!validation.Valid)
         {
-            return AuthenticateResult.Fail(Describe(validation.Code));
+            return AuthenticateResult.Fail(new KeyRefused(validation.Code));
         }
         return Success(validation.SubType == KeySubType.User
-            ? CallerClaims.Member(SchemeName, validation.TenantId!, validation.Sub!, validation.KeyId)
-            : CallerClaims.ExternalClient(SchemeName, validation.Sub!, validation.KeyId!));
+            ? CallerClaims.Member(SchemeName, validation.TenantId!, validation.Sub!, validation.KeyId, validation.Scopes)
+            : CallerClaims.ExternalClient(SchemeName, validation.Sub!, validation.KeyId!, validation.Scopes));
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         var result = await HandleAuthenticateOnceSafeAsync();
+        if (result.Failure is KeyRefused { Code: ValidationCode.IpNotAllowed })
+        {
+            // The key is good, but not from here: as forward auth answers it.
+            Response.Headers.WWWAuthenticate = "Bearer error=\"insufficient_scope\", error_description=\"client address not allowed\"";
+            await ErrorResponses.Write(Context, ErrorTypes.IpNotAllowed.With(result.Failure.Message));
+            return;
+        }
         Response.Headers.WWWAuthenticate = "Bearer";
         await ErrorResponses.Write(Context, ErrorTypes.Unauthorized.With(
             result.Failure?.Message ?? "This call needs 'Authorization: Bearer <credential>'.",
@@ -58,6 +67,11 @@ public sealed class KeyAuthenticationHandler(
 
     AuthenticateResult Success(ClaimsIdentity identity) =>
         AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+
+    sealed class KeyRefused(ValidationCode code) : Exception(Describe(code))
+    {
+        public ValidationCode Code { get; } = code;
+    }
 
     /// <summary>Why a presented key is refused, in words; says nothing a holder of the key could not learn by using it.</summary>
     public static string Describe(ValidationCode code) => code switch
@@ -68,6 +82,8 @@ public sealed class KeyAuthenticationHandler(
         ValidationCode.Revoked => "The API key has been revoked.",
         ValidationCode.Suspended => "The API key is suspended; a tenant admin can resume it.",
         ValidationCode.TenantDisabled => "API keys are disabled in the key's tenant.",
+        ValidationCode.InsufficientScope => "The API key does not grant a scope this call needs.",
+        ValidationCode.IpNotAllowed => "The API key may not be used from this client address.",
         _ => "The API key is valid.",
     };
 }

@@ -27,7 +27,8 @@ public sealed partial class KeyValidator(
     /// Validates a presented token. An answer from the cache completes at once and allocates nothing (the token is read
     /// in place, its secret hashed on the stack); only a question to the key's grain makes the key id and hash objects.
     /// </summary>
-    public ValueTask<Validation> Validate(ReadOnlySpan<char> token)
+    /// <param name="request">The scopes the call needs and the client's address, for keys restricted to either.</param>
+    public ValueTask<Validation> Validate(ReadOnlySpan<char> token, AccessRequest request)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         Span<byte> secretHash = stackalloc byte[ApiKeyToken.SecretHashLength];
@@ -38,7 +39,7 @@ public sealed partial class KeyValidator(
             return ValueTask.FromResult(Validation.Refused(ValidationCode.Malformed));
         }
         var now = time.GetUtcNow();
-        if (cache.TryGet(keyId, secretHash, now, out var cached))
+        if (cache.TryGet(keyId, secretHash, now, request, out var cached))
         {
             cachedUses.Count(keyId, now);
             metrics.CacheLookup(hit: true);
@@ -49,13 +50,13 @@ public sealed partial class KeyValidator(
         {
             metrics.CacheLookup(hit: false);
         }
-        return Ask(keyId.ToString(), secretHash.ToArray(), started);
+        return Ask(keyId.ToString(), secretHash.ToArray(), request, started);
     }
 
-    async ValueTask<Validation> Ask(string keyId, byte[] secretHash, long started)
+    async ValueTask<Validation> Ask(string keyId, byte[] secretHash, AccessRequest request, long started)
     {
         var asked = cache.BeforeAsking();
-        var validation = await grains.GetGrain<IApiKeyGrain>(keyId).Validate(secretHash);
+        var validation = await grains.GetGrain<IApiKeyGrain>(keyId).Validate(secretHash, request);
         metrics.Validated(validation.Code, started);
         if (validation.Valid)
         {

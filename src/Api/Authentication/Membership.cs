@@ -36,13 +36,22 @@ public sealed class MembershipHandler(IGrainFactory grains) : AuthorizationHandl
     }
 }
 
-/// <summary>Gives a refusal for want of membership its own code; every other refusal is answered as before.</summary>
-public sealed class MembershipRefusals : IAuthorizationMiddlewareResultHandler
+/// <summary>Gives refusals for want of membership or of a key's scope their own codes; every other refusal is answered as before.</summary>
+public sealed class AuthorizationRefusals : IAuthorizationMiddlewareResultHandler
 {
     readonly AuthorizationMiddlewareResultHandler others = new();
 
-    public Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult result) =>
-        result.Forbidden && result.AuthorizationFailure?.FailureReasons.Any(r => r.Handler is MembershipHandler) == true
-            ? ErrorResponses.Write(context, ErrorTypes.NotMember.With(null))
-            : others.HandleAsync(next, context, policy, result);
+    public Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult result)
+    {
+        var reasons = result.Forbidden ? result.AuthorizationFailure?.FailureReasons ?? [] : [];
+        if (reasons.Any(r => r.Handler is MembershipHandler))
+        {
+            return ErrorResponses.Write(context, ErrorTypes.NotMember.With(null));
+        }
+        if (reasons.FirstOrDefault(r => r.Handler is KeyScopeHandler) is { } scope)
+        {
+            return ErrorResponses.Write(context, ErrorTypes.InsufficientScope.With(scope.Message));
+        }
+        return others.HandleAsync(next, context, policy, result);
+    }
 }

@@ -47,7 +47,11 @@ public sealed class ValidationCache : IKeyChangeSubscriber
     /// <summary>How many answers are kept now.</summary>
     public int Count => entries.Count;
 
-    public bool TryGet(ReadOnlySpan<char> keyId, ReadOnlySpan<byte> secretHash, DateTimeOffset now, out Validation validation)
+    /// <summary>
+    /// The kept answer, if it may be used now and the key's restrictions allow <paramref name="request"/>; a refusal for
+    /// scope or address is the key's to give, so it goes to the key, which counts it.
+    /// </summary>
+    public bool TryGet(ReadOnlySpan<char> keyId, ReadOnlySpan<byte> secretHash, DateTimeOffset now, in AccessRequest request, out Validation validation)
     {
         validation = null!;
         if (!byKeyId.TryGetValue(keyId, out var entry))
@@ -59,6 +63,10 @@ public sealed class ValidationCache : IKeyChangeSubscriber
             || !CryptographicOperations.FixedTimeEquals(secretHash, entry.SecretHash))
         {
             // A wrong secret goes to the key, which counts the attempt for its tenant to see.
+            return false;
+        }
+        if (entry.Access is { } access && access.Check(request) != ValidationCode.Valid)
+        {
             return false;
         }
         validation = entry.Validation;
@@ -75,7 +83,8 @@ public sealed class ValidationCache : IKeyChangeSubscriber
         {
             return;
         }
-        var entry = new Entry(secretHash, validation, asked.Asked);
+        // The key's ranges are parsed here, once per answer kept, not per use.
+        var entry = new Entry(secretHash, validation, asked.Asked, KeyAccess.For(validation.Scopes, validation.AllowedCidrs));
         entries[keyId] = entry;
         // A change heard between the check above and the store: changes move the generation before they remove.
         if (Volatile.Read(ref generation) != asked.Generation)
@@ -135,5 +144,5 @@ public sealed class ValidationCache : IKeyChangeSubscriber
         while (until > current && Interlocked.CompareExchange(ref leaseUntil, until, current) != current);
     }
 
-    sealed record Entry(byte[] SecretHash, Validation Validation, long Asked);
+    sealed record Entry(byte[] SecretHash, Validation Validation, long Asked, KeyAccess? Access);
 }

@@ -24,6 +24,12 @@ public static class ErrorTypes
     public static readonly ErrorType Disabled = new(403, "APIKEYS-DISABLED", "API keys are disabled in this tenant");
     public static readonly ErrorType DeveloperRequired = new(403, "APIKEYS-DEVELOPER-REQUIRED", "Developer role required");
     public static readonly ErrorType TenantAdminRequired = new(403, "APIKEYS-TENANT-ADMIN-REQUIRED", "TenantAdmin role required");
+    public static readonly ErrorType InsufficientScope = new(403, "APIKEYS-INSUFFICIENT-SCOPE", "The key lacks a scope this call needs",
+        "A key with scopes calls this API only with its apikeys: scopes: apikeys:keys:read, apikeys:keys:write, apikeys:admin.");
+    public static readonly ErrorType IpNotAllowed = new(403, "APIKEYS-IP-NOT-ALLOWED", "The key may not be used from this address",
+        "The key names the client address ranges it may be used from, and this client's address is not in them.");
+    public static readonly ErrorType ScopesRequired = new(400, "APIKEYS-SCOPES-REQUIRED", "Scopes required",
+        "This tenant requires every new key to name its scopes.");
     public static readonly ErrorType Limit = new(403, "APIKEYS-LIMIT", "Active key limit reached");
     public static readonly ErrorType NotMember = new(403, "APIKEYS-NOT-MEMBER", "Not a member of the tenant",
         "The caller is signed in to this tenant but is not one of its members; a TenantAdmin of the tenant can add them.");
@@ -65,6 +71,8 @@ public static class ErrorTypes
         ProblemCode.LastTenantAdmin => LastAdmin,
         ProblemCode.KeyNotSuspended => NotSuspended,
         ProblemCode.KeyAlreadyRotated => AlreadyRotated,
+        ProblemCode.InsufficientScope => InsufficientScope,
+        ProblemCode.ScopesRequired => ScopesRequired,
         _ => InvalidRequest,
     };
 

@@ -37,6 +37,13 @@ public static class FrontEndHosting
             throw new InvalidOperationException(problem);
         }
         services.AddSingleton(Options.Create(auth));
+        var verify = builder.Configuration.GetSection(VerifyOptions.Section).Get<VerifyOptions>() ?? new VerifyOptions();
+        if (verify.Problem() is { } verifyProblem)
+        {
+            throw new InvalidOperationException(verifyProblem);
+        }
+        services.AddSingleton(Options.Create(verify));
+        services.AddSingleton<ClientAddresses>();
 
         services.ConfigureHttpJsonOptions(o =>
         {
@@ -76,16 +83,17 @@ public static class FrontEndHosting
             .AddScheme<AuthenticationSchemeOptions, OperatorDashboardAuthentication>(OperatorDashboardAuthentication.SchemeName, null)
             .AddJwtBearer(o => ConfigureJwt(o, auth.Jwt, devTokens, builder.Environment.IsDevelopment()));
         services.AddSingleton<IAuthorizationHandler, MembershipHandler>();
-        services.AddSingleton<IAuthorizationMiddlewareResultHandler, MembershipRefusals>();
+        services.AddSingleton<IAuthorizationHandler, KeyScopeHandler>();
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, AuthorizationRefusals>();
         services.AddAuthorizationBuilder()
             .AddPolicy(CallerClaims.MemberPolicy, p => p.AddAuthenticationSchemes(CredentialScheme).RequireClaim(CallerClaims.Tenant)
-                .AddRequirements(new MembershipRequirement()))
+                .AddRequirements(new MembershipRequirement(), new KeyScopeRequirement()))
             .AddPolicy(CallerClaims.OperatorPolicy, p => p.AddAuthenticationSchemes(CredentialScheme).RequireClaim(CallerClaims.Operator))
             .AddPolicy(CallerClaims.DashboardPolicy, p => p.AddAuthenticationSchemes(OperatorDashboardAuthentication.SchemeName)
                 .RequireClaim(CallerClaims.Operator))
             .AddPolicy(CallerClaims.OperatorOrMemberPolicy, p => p.AddAuthenticationSchemes(CredentialScheme)
                 .RequireAssertion(c => c.User.IsOperator() || c.User.HasClaim(x => x.Type == CallerClaims.Tenant))
-                .AddRequirements(new MembershipRequirement()));
+                .AddRequirements(new MembershipRequirement(), new KeyScopeRequirement()));
 
         services.AddLeakedKeys(builder.Configuration);
         services.AddApiReference();

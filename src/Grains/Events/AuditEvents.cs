@@ -20,9 +20,28 @@ public static class AuditEvents
     public static AuditEvent KeyCreated(ApiKey key, DateTimeOffset now) =>
         AuditEvent.New(now, EventTypes.KeyCreated, KeysSource, key.TenantId, key.CreatedByUser, key.Id, Data(KeyData(key)));
 
-    public static AuditEvent KeyUpdated(ApiKey key, string previousDescription, string userId, DateTimeOffset now) =>
-        AuditEvent.New(now, EventTypes.KeyUpdated, KeysSource, key.TenantId, userId, key.Id,
-            Data(KeyData(key) with { PreviousDescription = previousDescription }));
+    /// <summary>
+    /// The key after the change, with Qlik's <c>previousDescription</c>; and when its restrictions changed, both
+    /// versions of them in <c>before</c> and <c>after</c> (a null list there: unrestricted).
+    /// </summary>
+    public static AuditEvent KeyUpdated(ApiKey before, ApiKey after, string userId, DateTimeOffset now)
+    {
+        var restricted = !Same(before.Scopes, after.Scopes) || !Same(before.AllowedCidrs, after.AllowedCidrs);
+        return AuditEvent.New(now, EventTypes.KeyUpdated, KeysSource, after.TenantId, userId, after.Id,
+            Data(KeyData(after) with
+            {
+                PreviousDescription = before.Description,
+                Before = restricted ? new Restrictions(before.Scopes, before.AllowedCidrs) : null,
+                After = restricted ? new Restrictions(after.Scopes, after.AllowedCidrs) : null,
+            }));
+    }
+
+    static bool Same(IReadOnlyList<string>? a, IReadOnlyList<string>? b) => a is null ? b is null : b is not null && a.SequenceEqual(b);
+
+    /// <summary>A key's restrictions as an event shows them: both lists always, null meaning unrestricted.</summary>
+    sealed record Restrictions(
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] IReadOnlyList<string>? Scopes,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] IReadOnlyList<string>? AllowedCidrs);
 
     /// <summary>Qlik records both a removal and a revocation as <c>api-key.deleted</c>, told apart by <c>data.status</c>.</summary>
     public static AuditEvent KeyDeleted(ApiKey key, string status, string? userId, string? reason, DateTimeOffset now) =>
@@ -97,7 +116,7 @@ public static class AuditEvents
 
     static KeyEventData KeyData(ApiKey key) =>
         new(key.Id, key.Description, key.Status.Name(), key.Sub, key.SubType, key.CreatedByUser, key.Expiry.UtcDateTime,
-            RotatedFrom: key.RotatedFrom, RotatedTo: key.RotatedTo);
+            RotatedFrom: key.RotatedFrom, RotatedTo: key.RotatedTo, Scopes: key.Scopes, AllowedCidrs: key.AllowedCidrs);
 
     /// <summary>The settings by the names the API gives them.</summary>
     static ApiKeysConfigBody ConfigData(ApiKeysConfig c) => ApiKeysConfigBody.From(c);
@@ -118,5 +137,9 @@ public static class AuditEvents
         [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reporter = null,
         [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Url = null,
         [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), JsonPropertyName("source")] string? LeakSource = null,
-        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Action = null);
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Action = null,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Scopes = null,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? AllowedCidrs = null,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Restrictions? Before = null,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Restrictions? After = null);
 }

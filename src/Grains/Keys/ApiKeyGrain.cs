@@ -22,6 +22,10 @@ public sealed class ApiKeyState : IOutboxState
     public string? RotatedFrom { get; set; }
     public string? RotatedTo { get; set; }
 
+    /// <summary>The key's restrictions; null for none (see <see cref="KeyAccess"/>).</summary>
+    public List<string>? Scopes { get; set; }
+    public List<string>? AllowedCidrs { get; set; }
+
     /// <summary>A deleted key keeps a tombstone so a failed catalog delete can still be repaired.</summary>
     public bool Deleted { get; set; }
 
@@ -49,6 +53,8 @@ public sealed partial class ApiKeyGrain(
 
     TenantRoles ownerRoles;
     Validation? identity;
+    KeyAccess? access;
+    bool accessBuilt;
     bool expiryArmed;
     DateTimeOffset leakRecorded = DateTimeOffset.MinValue;
 
@@ -107,6 +113,8 @@ public sealed partial class ApiKeyGrain(
             Expiry = key.Expiry,
             SecretHash = secretHash,
             RotatedFrom = key.RotatedFrom,
+            Scopes = key.Scopes?.ToList(),
+            AllowedCidrs = key.AllowedCidrs?.ToList(),
         };
         // An external client is not a tenant member: it carries no roles, whatever its id.
         ownerRoles = key.SubType == KeySubType.User ? roles : TenantRoles.None;
@@ -117,7 +125,7 @@ public sealed partial class ApiKeyGrain(
 
     public Task<ApiKey?> Get() => Task.FromResult(Exists ? ToApiKey() : null);
 
-    public ValueTask<Validation> Validate(byte[] secretHash)
+    public ValueTask<Validation> Validate(byte[] secretHash, AccessRequest request)
     {
         if (!Exists)
         {
@@ -145,22 +153,43 @@ public sealed partial class ApiKeyGrain(
         var policy = tenants.Policy(Key.TenantId);
         if (policy.IsCompletedSuccessfully)
         {
-            return ValueTask.FromResult(Accept(policy.Result, now));
+            return ValueTask.FromResult(Accept(policy.Result, now, request));
         }
-        return AcceptLater(policy, now);
+        return AcceptLater(policy, now, request);
     }
 
-    async ValueTask<Validation> AcceptLater(ValueTask<ApiKeysConfig?> policy, DateTimeOffset now) => Accept(await policy, now);
+    async ValueTask<Validation> AcceptLater(ValueTask<ApiKeysConfig?> policy, DateTimeOffset now, AccessRequest request) =>
+        Accept(await policy, now, request);
 
-    Validation Accept(ApiKeysConfig? policy, DateTimeOffset now)
+    Validation Accept(ApiKeysConfig? policy, DateTimeOffset now, AccessRequest request)
     {
         if (policy is not { ApiKeysEnabled: true })
         {
             return Refuse(ValidationCode.TenantDisabled, now);
         }
+        if (Access is { } restricted && restricted.Check(request) is not ValidationCode.Valid and var refused)
+        {
+            Meter().Failure(now, refused);
+            return new Validation(refused, this.GetPrimaryKeyString(), Key.TenantId,
+                MissingScopes: refused == ValidationCode.InsufficientScope ? restricted.Missing(request) : null);
+        }
         Meter().Success(now, policy);
         return identity ??= new Validation(ValidationCode.Valid, this.GetPrimaryKeyString(), Key.TenantId, Key.Sub,
-            Key.SubType, ownerRoles, Key.Expiry);
+            Key.SubType, ownerRoles, Key.Expiry, Key.Scopes, Key.AllowedCidrs);
+    }
+
+    /// <summary>The key's restrictions, made ready to check once per change.</summary>
+    KeyAccess? Access
+    {
+        get
+        {
+            if (!accessBuilt)
+            {
+                access = KeyAccess.For(Key.Scopes, Key.AllowedCidrs);
+                accessBuilt = true;
+            }
+            return access;
+        }
     }
 
     /// <summary>A refusal names the key and tenant so front ends know this key counted it; they never show them for a wrong secret.</summary>
@@ -190,13 +219,35 @@ public sealed partial class ApiKeyGrain(
         return ToApiKey() with { LastUsed = recent is null || stored > recent ? stored : recent };
     }
 
-    public async Task<ApiKey> Rename(Caller caller, string description)
+    public async Task<ApiKey> Update(Caller caller, KeyChange change)
     {
         await CheckOwnerOrAdmin(caller);
-        var previous = Key.Description;
-        Key.Description = KeyDescription.Check(description);
+        var before = ToApiKey();
+        var description = change.Description is null ? Key.Description : KeyDescription.Check(change.Description);
+        var scopes = change.SetsScopes ? KeyScopes.Check(change.Scopes, "/scopes") : Key.Scopes;
+        var cidrs = change.SetsAllowedCidrs ? AllowedCidrs.Check(change.AllowedCidrs, "/allowedCidrs") : Key.AllowedCidrs;
+        var restricts = change.SetsScopes || change.SetsAllowedCidrs;
+        if (restricts && !Key.Status.IsLive())
+        {
+            throw new ApiKeysException(ProblemCode.KeyNotActive, $"The restrictions of a key that is {Key.Status.Name()} no longer change.");
+        }
+        // Narrowing is the owner's own call; anything that lets the key do more is a TenantAdmin's.
+        if (restricts && !KeyAccess.Narrows((Key.Scopes, Key.AllowedCidrs), (scopes, cidrs)) && !await GrainFactory.IsTenantAdmin(caller))
+        {
+            throw new ApiKeysException(ProblemCode.TenantAdminRequired,
+                "The owner may only narrow a key's scopes and address ranges; widening or lifting them needs a tenant admin.",
+                change.SetsScopes ? "/scopes" : "/allowedCidrs");
+        }
+        Key.Description = description;
+        Key.Scopes = scopes?.ToList();
+        Key.AllowedCidrs = cidrs?.ToList();
         Key.LastUpdated = time.Now();
-        await Save(KeyOperations.Renamed, AuditEvents.KeyUpdated(ToApiKey(), previous, caller.UserId, Key.LastUpdated));
+        await Save(restricts ? KeyOperations.Restricted : KeyOperations.Renamed, AuditEvents.KeyUpdated(before, ToApiKey(), caller.UserId, Key.LastUpdated));
+        if (restricts)
+        {
+            // Cached answers carry the old restrictions; every front end drops them before this returns.
+            await AnnounceChange();
+        }
         return ToApiKey();
     }
 
@@ -438,6 +489,7 @@ public sealed partial class ApiKeyGrain(
     async Task Save(string operation, AuditEvent change)
     {
         identity = null;
+        accessBuilt = false;
         Key.Version++;
         Key.CatalogPending = true;
         await Outbox.Save(change);
@@ -481,7 +533,8 @@ public sealed partial class ApiKeyGrain(
     }
 
     ApiKey ToApiKey() => new(this.GetPrimaryKeyString(), Key.TenantId, Key.Description, Key.Status, Key.Sub, Key.SubType,
-        Key.Expiry, Key.CreatedByUser, Key.Created, Key.LastUpdated, RotatedFrom: Key.RotatedFrom, RotatedTo: Key.RotatedTo);
+        Key.Expiry, Key.CreatedByUser, Key.Created, Key.LastUpdated, RotatedFrom: Key.RotatedFrom, RotatedTo: Key.RotatedTo,
+        Scopes: Key.Scopes, AllowedCidrs: Key.AllowedCidrs);
 
     static ApiKeysException NotFound() => new(ProblemCode.KeyNotFound, "No such key.");
 

@@ -35,13 +35,13 @@ public sealed class KeyCatalog(ApiKeysDatabase database, AuditLog audit)
         command.Transaction = transaction;
         command.CommandText = """
             INSERT INTO key_catalog (id, tenant_id, description, description_folded, status, sub, sub_type, created_by_user, created,
-                last_updated, expiry, version, rotated_from, rotated_to)
+                last_updated, expiry, version, rotated_from, rotated_to, scopes, allowed_cidrs)
             VALUES (@id, @tenant_id, @description, @description_folded, @status, @sub, @sub_type, @created_by_user, @created,
-                @last_updated, @expiry, @version, @rotated_from, @rotated_to)
+                @last_updated, @expiry, @version, @rotated_from, @rotated_to, @scopes, @allowed_cidrs)
             ON CONFLICT (id) DO UPDATE SET
                 description = excluded.description, description_folded = excluded.description_folded, status = excluded.status,
                 last_updated = excluded.last_updated, expiry = excluded.expiry, version = excluded.version,
-                rotated_to = excluded.rotated_to
+                rotated_to = excluded.rotated_to, scopes = excluded.scopes, allowed_cidrs = excluded.allowed_cidrs
             WHERE key_catalog.version < excluded.version;
             """;
         Add(command, "id", key.Id);
@@ -58,6 +58,8 @@ public sealed class KeyCatalog(ApiKeysDatabase database, AuditLog audit)
         Add(command, "version", version);
         Add(command, "rotated_from", key.RotatedFrom);
         Add(command, "rotated_to", key.RotatedTo);
+        Add(command, "scopes", Joined(key.Scopes));
+        Add(command, "allowed_cidrs", Joined(key.AllowedCidrs));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -231,10 +233,15 @@ public sealed class KeyCatalog(ApiKeysDatabase database, AuditLog audit)
         Expiry: DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(9)),
         LastUsed: reader.IsDBNull(10) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(10)),
         RotatedFrom: reader.IsDBNull(11) ? null : reader.GetString(11),
-        RotatedTo: reader.IsDBNull(12) ? null : reader.GetString(12));
+        RotatedTo: reader.IsDBNull(12) ? null : reader.GetString(12),
+        Scopes: reader.IsDBNull(13) ? null : reader.GetString(13).Split(' '),
+        AllowedCidrs: reader.IsDBNull(14) ? null : reader.GetString(14).Split(' '));
 
     const string Columns = "id, tenant_id, description, status, sub, sub_type, created_by_user, created, last_updated, expiry, last_used, " +
-        "rotated_from, rotated_to";
+        "rotated_from, rotated_to, scopes, allowed_cidrs";
+
+    /// <summary>A key's scopes or ranges in one column: neither holds a space, and null stays null (unrestricted).</summary>
+    static string? Joined(IReadOnlyList<string>? items) => items is null ? null : string.Join(' ', items);
 
     /// <summary>How many keys each tenant has in each status (an index-only count).</summary>
     public async Task<IReadOnlyList<(string TenantId, string Status, long Count)>> CountByTenantAndStatus(CancellationToken cancellationToken = default)

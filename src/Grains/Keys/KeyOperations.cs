@@ -7,6 +7,7 @@ public sealed class KeyOperations(IMeterFactory meters)
 {
     public const string Created = "created";
     public const string Renamed = "renamed";
+    public const string Restricted = "restricted";
     public const string Revoked = "revoked";
     public const string Deleted = "deleted";
     public const string Expired = "expired";
@@ -16,7 +17,7 @@ public sealed class KeyOperations(IMeterFactory meters)
     public const string Leaked = "leaked";
 
     readonly Counter<long> operations = meters.Create(Telemetry.Meter)
-        .CreateCounter<long>("apikeys.key.operations", "{operation}", "Key lifecycle operations stored: created, renamed, revoked, deleted, expired, suspended, resumed, rotated, leaked");
+        .CreateCounter<long>("apikeys.key.operations", "{operation}", "Key lifecycle operations stored: created, renamed, restricted, revoked, deleted, expired, suspended, resumed, rotated, leaked");
 
     public void Stored(string operation) => operations.Add(1, new KeyValuePair<string, object?>("operation", operation));
 }

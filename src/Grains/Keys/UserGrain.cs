@@ -77,10 +77,16 @@ public sealed class UserGrain(
         var config = await SettingsWithKeysEnabled();
         await CheckMayGenerate(caller, request.SubType);
         var description = KeyDescription.Check(request.Description);
+        var scopes = KeyScopes.Check(request.Scopes, "/scopes");
+        if (scopes is null && config.RequireScopes)
+        {
+            throw new ApiKeysException(ProblemCode.ScopesRequired, "This tenant requires every new key to name its scopes.", "/scopes");
+        }
+        var cidrs = AllowedCidrs.Check(request.AllowedCidrs, "/allowedCidrs") ?? config.DefaultAllowedCidrs;
         var now = time.Now();
         var lifetime = Lifetime(config, request.Expiry, now);
         await CheckBelowLimit(config.MaxKeysPerUser, now);
-        return await Issue(caller, description, now + lifetime, now, rotatedFrom: null);
+        return await Issue(caller, description, now + lifetime, now, new Restrictions(scopes, cidrs), rotatedFrom: null);
     }
 
     /// <summary>The tenant's settings; generating and rotating are refused while the tenant has keys turned off.</summary>
@@ -108,12 +114,13 @@ public sealed class UserGrain(
     }
 
     /// <summary>Makes the key, once every check has passed, and returns its token: the only time anyone sees it.</summary>
-    async Task<IssuedApiKey> Issue(Caller caller, string description, DateTimeOffset expiry, DateTimeOffset now, string? rotatedFrom)
+    async Task<IssuedApiKey> Issue(Caller caller, string description, DateTimeOffset expiry, DateTimeOffset now, Restrictions restrictions,
+        string? rotatedFrom)
     {
         var keyId = ApiKeyToken.NewKeyId();
         var (token, secretHash) = ApiKeyToken.Issue(keyId);
         var key = new ApiKey(keyId, TenantId, description, KeyStatus.Active, UserId, Owner.Kind, expiry, caller.UserId, now, now,
-            RotatedFrom: rotatedFrom);
+            RotatedFrom: rotatedFrom, Scopes: restrictions.Scopes, AllowedCidrs: restrictions.AllowedCidrs);
         // Reserve the place first: should creating the key fail, the reservation is found empty and dropped later.
         state.State.Keys[keyId] = new OwnedKey(key.Expiry);
         await state.WriteStateAsync();
@@ -178,7 +185,9 @@ public sealed class UserGrain(
 
         // Rotations of a key come through here one at a time (this grain is its owner's), so the checks above hold until
         // the old key names its successor.
-        var issued = await Issue(caller, description, now + lifetime, now, rotatedFrom: keyId);
+        // The successor keeps the old key's restrictions, also where the tenant now requires scopes: a leaked key can
+        // always be replaced at once; narrowing it is a separate change.
+        var issued = await Issue(caller, description, now + lifetime, now, new Restrictions(old.Scopes, old.AllowedCidrs), rotatedFrom: keyId);
         ApiKey rotated;
         try
         {
@@ -252,7 +261,7 @@ public sealed class UserGrain(
     /// </summary>
     void RequireTenantAdmin(Caller caller)
     {
-        if (!IsOwner(caller) || !state.State.Member || !state.State.Roles.HasFlag(TenantRoles.TenantAdmin))
+        if (!IsOwner(caller) || !state.State.Member || !caller.Usable(state.State.Roles).HasFlag(TenantRoles.TenantAdmin))
         {
             throw new ApiKeysException(ProblemCode.TenantAdminRequired, "Only a tenant admin may revoke keys.");
         }
@@ -284,7 +293,7 @@ public sealed class UserGrain(
     {
         if (subType == KeySubType.User && IsOwner(caller))
         {
-            if (!state.State.Member || !state.State.Roles.HasFlag(TenantRoles.Developer))
+            if (!state.State.Member || !caller.Usable(state.State.Roles).HasFlag(TenantRoles.Developer))
             {
                 throw new ApiKeysException(ProblemCode.DeveloperRoleRequired, "Generating API keys needs the Developer role.");
             }
@@ -366,4 +375,7 @@ public sealed class UserGrain(
     }
 
     IApiKeyGrain Key(string keyId) => GrainFactory.GetGrain<IApiKeyGrain>(keyId);
+
+    /// <summary>A new key's scopes and allowed ranges, checked already; null for none.</summary>
+    readonly record struct Restrictions(IReadOnlyList<string>? Scopes, IReadOnlyList<string>? AllowedCidrs);
 }

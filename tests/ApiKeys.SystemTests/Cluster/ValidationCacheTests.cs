@@ -217,7 +217,7 @@ public sealed class ValidationCacheTests(PostgresClusterNodes cluster) : IClassF
     bool IsCached(PostgresClusterNodes.FrontEnd frontEnd, string token)
     {
         Assert.True(ApiKeyToken.TryParse(token, out var keyId, out var secretHash));
-        return frontEnd.Services.GetRequiredService<ValidationCache>().TryGet(keyId, secretHash, cluster.Time.GetUtcNow(), out _);
+        return frontEnd.Services.GetRequiredService<ValidationCache>().TryGet(keyId, secretHash, cluster.Time.GetUtcNow(), default, out _);
     }
 
     static async Task<JsonElement> Verify(ApiFixture frontEnd, string token) =>

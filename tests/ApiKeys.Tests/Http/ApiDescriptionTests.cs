@@ -38,11 +38,11 @@ public sealed class ApiDescriptionTests(ApiFixture api)
             }
         }
         var apiKey = document.GetProperty("components").GetProperty("schemas").GetProperty("ApiKey").GetProperty("properties");
-        Assert.Equal(["id", "tenantId", "description", "status", "sub", "subType", "expiry", "createdByUser", "created", "lastUpdated", "lastUsed", "rotatedFrom", "rotatedTo"],
+        Assert.Equal(["id", "tenantId", "description", "status", "sub", "subType", "expiry", "createdByUser", "created", "lastUpdated", "lastUsed", "rotatedFrom", "rotatedTo", "scopes", "allowedCidrs"],
             apiKey.EnumerateObject().Select(p => p.Name));
         Assert.Equal("date-time", apiKey.GetProperty("expiry").GetProperty("format").GetString());
         var config = document.GetProperty("components").GetProperty("schemas").GetProperty("ApiKeysConfigBody").GetProperty("properties");
-        Assert.Equal(["api_keys_enabled", "max_api_key_expiry", "max_keys_per_user", "scim_externalClient_expiry", "excessive_usage_per_minute", "excessive_usage_factor", "max_rotation_grace", "leaked_key_action"],
+        Assert.Equal(["api_keys_enabled", "max_api_key_expiry", "max_keys_per_user", "scim_externalClient_expiry", "excessive_usage_per_minute", "excessive_usage_factor", "max_rotation_grace", "leaked_key_action", "require_scopes", "default_allowed_cidrs"],
             config.EnumerateObject().Select(p => p.Name));
         Assert.Equal("bearer", document.GetProperty("components").GetProperty("securitySchemes").GetProperty("Bearer").GetProperty("scheme").GetString());
     }

@@ -192,7 +192,7 @@ public abstract class BadInputTests(ApiFixture api)
             Assert.Equal(path, error.Pointer());
         }
         var config = await HttpExpect.Ok(await tenant.Admin.GetAsync($"/api/v1/api-keys/configs/{tenant.Id}"));
-        Assert.Equal("""{"api_keys_enabled":true,"max_api_key_expiry":"PT24H","max_keys_per_user":5,"scim_externalClient_expiry":"P365D","excessive_usage_per_minute":60000,"excessive_usage_factor":10,"max_rotation_grace":"P7D","leaked_key_action":"revoke"}""",
+        Assert.Equal("""{"api_keys_enabled":true,"max_api_key_expiry":"PT24H","max_keys_per_user":5,"scim_externalClient_expiry":"P365D","excessive_usage_per_minute":60000,"excessive_usage_factor":10,"max_rotation_grace":"P7D","leaked_key_action":"revoke","require_scopes":false,"default_allowed_cidrs":[]}""",
             config.GetRawText());
     }
 

@@ -20,17 +20,17 @@ public sealed class HitPathAllocationTests(ApiFixture api) : IClassFixture<ApiFi
         var tenant = await HttpTenant.Create(api);
         var key = await tenant.Generate();
         var validator = api.Services.GetRequiredService<KeyValidator>();
-        Assert.True((await validator.Validate(key.Token)).Valid); // asks the key's grain, and keeps the answer
+        Assert.True((await validator.Validate(key.Token, default)).Valid); // asks the key's grain, and keeps the answer
         for (var i = 0; i < Validations; i++) // warm: the first of each minute's counts makes its entry
         {
-            Assert.True(validator.Validate(key.Token).IsCompletedSuccessfully, "a validation was not answered from the cache");
+            Assert.True(validator.Validate(key.Token, default).IsCompletedSuccessfully, "a validation was not answered from the cache");
         }
 
         var before = GC.GetAllocatedBytesForCurrentThread();
         var valid = 0;
         for (var i = 0; i < Validations; i++)
         {
-            var validation = validator.Validate(key.Token);
+            var validation = validator.Validate(key.Token, default);
 #pragma warning disable xUnit1031 // read only once it has completed: it cannot block
             valid += validation.IsCompletedSuccessfully && validation.Result.Valid ? 1 : 0;
 #pragma warning restore xUnit1031

@@ -173,7 +173,7 @@ public abstract class QlikApiKeysTests(ApiFixture api)
     {
         var tenant = await HttpTenant.Create(api, enableKeys: false);
         var defaults = await HttpExpect.Ok(await tenant.Developer.GetAsync($"/api/v1/api-keys/configs/{tenant.Id}"));
-        Assert.Equal("""{"api_keys_enabled":false,"max_api_key_expiry":"PT24H","max_keys_per_user":5,"scim_externalClient_expiry":"P365D","excessive_usage_per_minute":60000,"excessive_usage_factor":10,"max_rotation_grace":"P7D","leaked_key_action":"revoke"}""",
+        Assert.Equal("""{"api_keys_enabled":false,"max_api_key_expiry":"PT24H","max_keys_per_user":5,"scim_externalClient_expiry":"P365D","excessive_usage_per_minute":60000,"excessive_usage_factor":10,"max_rotation_grace":"P7D","leaked_key_action":"revoke","require_scopes":false,"default_allowed_cidrs":[]}""",
             defaults.GetRawText());
 
         await HttpExpect.NoContent(await tenant.Admin.PatchAsync($"/api/v1/api-keys/configs/{tenant.Id}", HttpTenant.Raw("""
@@ -183,7 +183,7 @@ public abstract class QlikApiKeysTests(ApiFixture api)
              {"op":"replace","path":"/scim_externalClient_expiry","value":"P90D"}]
             """)));
         var changed = await HttpExpect.Ok(await tenant.Admin.GetAsync($"/api/v1/api-keys/configs/{tenant.Id}"));
-        Assert.Equal("""{"api_keys_enabled":true,"max_api_key_expiry":"P30D","max_keys_per_user":1000,"scim_externalClient_expiry":"P90D","excessive_usage_per_minute":60000,"excessive_usage_factor":10,"max_rotation_grace":"P7D","leaked_key_action":"revoke"}""",
+        Assert.Equal("""{"api_keys_enabled":true,"max_api_key_expiry":"P30D","max_keys_per_user":1000,"scim_externalClient_expiry":"P90D","excessive_usage_per_minute":60000,"excessive_usage_factor":10,"max_rotation_grace":"P7D","leaked_key_action":"revoke","require_scopes":false,"default_allowed_cidrs":[]}""",
             changed.GetRawText());
     }
 
